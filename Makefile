@@ -1,0 +1,48 @@
+# Two commands from a fresh clone: `make site` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve check lint bench chromium clean
+
+$(VENV)/.site: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.site
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Build the public site into site/ (replaced only after a complete, strict build).
+site: $(VENV)/.site
+	$(BIN)/python -m generator build
+
+## Run every test, browser tests included.
+test: $(VENV)/.test chromium
+	$(BIN)/python -m pytest
+
+## Preview while editing: rebuilds when data/, content/ or theme/ change.
+serve: $(VENV)/.site
+	$(BIN)/python -m generator generate
+	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+
+## Validate the data files only.
+check: $(VENV)/.site
+	$(BIN)/python -m generator check
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+## Find a Chromium for the browser tests, or install Debian's.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "Chromium not found; installing Debian's chromium package"; \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf site build/site-* build/docs/*

@@ -1,0 +1,61 @@
+"""``python -m generator check|generate|build``: the command line for editors and CI.
+
+Problems reach people as ``file:line: where: what`` lines on stderr and a non-zero exit
+code (1 for data problems, 2 for a failed build), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from .build import BUILDERS, BuildError, build_site
+from .errors import DataError
+from .today import today_from_env
+from .validate import load_project
+from .write import generate
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description="Build a Local Offer website from data/ and content/."
+    )
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: .)")
+    parser.add_argument(
+        "--today", type=date.fromisoformat, help="build as on this day, YYYY-MM-DD (default: today)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate data/ and content/ only")
+    commands.add_parser("generate", help="write the markdown pages into build/docs")
+    build = commands.add_parser("build", help="check, generate and build the site into site/")
+    build.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
+    build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.root.resolve()
+    try:
+        today = args.today or today_from_env()
+        if args.command == "check":
+            project = load_project(root)
+            print(f"ok: {len(project.services)} services and every other record are valid")
+        elif args.command == "generate":
+            generate(root, today)
+            print("ok: pages written to build/docs")
+        else:
+            site = build_site(root, args.site_dir, today, args.builder)
+            print(f"ok: site built into {site}")
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        print("The site was not changed.", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,312 @@
+"""The closed schema of every record kind, one class each; the data files' reference.
+
+Every model forbids unknown keys (a typo must not silently drop a field), and every scalar
+arrives from ``load`` as text, so pydantic's type conversion is the only place where
+``"12"`` becomes a number, ``"yes"`` a boolean or ``"2024-03-01"`` a date. Vocabularies
+(disciplines, strands, levels, audiences, areas, needs, delivery settings) are data in
+``data/vocabularies.yaml``; fields that use them hold term ids and are checked against that
+file in ``validate``. Service fields map onto Open Referral UK 3.0 (see ``oruk_service``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+class Record(BaseModel):
+    """Base of every record: closed, immutable, surrounding spaces trimmed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check(pattern: str, what: str) -> AfterValidator:
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise ValueError(f"'{value}' is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _as_list(value: Any) -> Any:
+    """Let people write ``levels: universal`` for a one-item list."""
+    return [value] if isinstance(value, str) else value
+
+
+#: Non-empty text; may be several lines in YAML but is shown as plain text.
+Text = Annotated[str, Field(min_length=1)]
+#: Markdown text: headings (###), lists, emphasis and links; raw HTML is removed.
+Markdown = Annotated[str, Field(min_length=1)]
+#: Lower-case id used in page addresses: letters, digits and single hyphens.
+Slug = Annotated[str, _check(r"[a-z0-9]+(-[a-z0-9]+)*", "an id: use a-z, 0-9 and hyphens")]
+#: A web address people can open: only https and http (no javascript: or data:).
+WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web address (https://…)")]
+#: An email address.
+Email = Annotated[str, _check(r"[^@\s<>()\[\]\"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "an email")]
+#: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
+Phone = Annotated[
+    str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567")
+]
+#: A list of vocabulary term ids; a single id may be written without a list.
+Terms = Annotated[list[Slug], BeforeValidator(_as_list)]
+NonEmptyTerms = Annotated[list[Slug], BeforeValidator(_as_list), Field(min_length=1)]
+Age = Annotated[int, Field(ge=0, le=25)]
+
+
+# --- vocabularies.yaml ------------------------------------------------------------------
+
+
+class Term(Record):
+    """One entry of a vocabulary."""
+
+    id: Slug
+    name: Text
+    description: Text | None = None
+
+
+class AudienceTerm(Term):
+    """An audience also gets a landing page, which opens with ``intro``."""
+
+    intro: Markdown
+
+
+class Vocabularies(Record):
+    disciplines: list[Term] = Field(min_length=1)
+    strands: list[Term] = Field(min_length=1)
+    levels: list[Term] = Field(min_length=1)
+    audiences: list[AudienceTerm] = Field(min_length=1)
+    areas: list[Term] = Field(min_length=1)
+    needs: list[Term] = []
+    delivery: list[Term] = Field(min_length=1)  # settings a service is delivered in
+
+
+# --- site.yaml ----------------------------------------------------------------------------
+
+
+class ContactDetails(Record):
+    """How to reach the project team, also the "get this information another way" route."""
+
+    phone: Phone | None = None
+    email: Email | None = None
+    address: Text | None = None
+    hours: Text | None = None
+
+    @model_validator(mode="after")
+    def _some_way(self) -> ContactDetails:
+        if not (self.phone or self.email or self.address):
+            raise ValueError("give at least one of phone, email or address")
+        return self
+
+
+class Link(Record):
+    title: Text
+    url: WebUrl
+    description: Text | None = None
+
+
+class Site(Record):
+    """Project-wide settings shown on the home page and every page's footer."""
+
+    name: Text  # the project's full name
+    short_name: Text  # used in the header and page titles
+    organisations: list[Text] = Field(min_length=1)  # who commissions and runs the project
+    summary: Markdown  # what the project is, opening the home page
+    contact: ContactDetails
+    feedback_url: WebUrl  # "tell us what you think" on every page
+    other_formats: Markdown  # how to get the information without the internet
+    help_links: list[Link] = []  # impartial advice (SENDIASS), complaints, EHC assessment
+    review_months: Annotated[int, Field(ge=1, le=60)] = 12  # a service is stale after this
+
+
+# --- services.yaml ------------------------------------------------------------------------
+
+
+class Access(Record):
+    """How a family gets the service (SEND Regulations Schedule 2)."""
+
+    referral_route: Text
+    who_can_refer: list[Text] = []
+    self_referral: bool
+
+
+class ServiceContact(Record):
+    phone: Phone | None = None
+    email: Email | None = None
+    web: WebUrl | None = None
+
+    @model_validator(mode="after")
+    def _some_way(self) -> ServiceContact:
+        if not (self.phone or self.email or self.web):
+            raise ValueError("give at least one of phone, email or web")
+        return self
+
+
+class Location(Record):
+    name: Text
+    address: Text | None = None
+    postcode: Annotated[
+        str, _check(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}", "a UK postcode")
+    ] | None = None
+    accessibility: Text | None = None  # step-free access, parking, hearing loop…
+
+
+class Service(Record):
+    """One service of the offer. ORUK 3.0 names in brackets where they differ."""
+
+    id: Slug
+    name: Text
+    status: Literal["active", "inactive", "defunct", "temporarily closed"] = "active"
+    organisation: Text  # (organization.name)
+    description: Markdown
+    discipline: Slug  # (attributes: discipline taxonomy)
+    levels: NonEmptyTerms  # Balanced System levels (attributes)
+    strands: NonEmptyTerms  # Balanced System strands (attributes)
+    audiences: NonEmptyTerms
+    needs: Terms = []
+    min_age: Age | None = None  # (minimum_age)
+    max_age: Age | None = None  # (maximum_age)
+    eligibility: Text  # (eligibilitys)
+    access: Access
+    cost: Text = "Free"  # (cost_options)
+    contact: ServiceContact  # (email, url, contacts.phones)
+    delivery: NonEmptyTerms  # clinic, school, home, online… (attributes)
+    locations: list[Location] = []  # (service_at_locations)
+    opening_times: Text | None = None  # (schedules.description)
+    areas: NonEmptyTerms  # (service_areas)
+    last_reviewed: date  # (assured_date)
+
+    @model_validator(mode="after")
+    def _ages(self) -> Service:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}")
+        return self
+
+
+# --- updates.yaml, timeline.yaml, documents.yaml, surveys.yaml ----------------------------
+
+
+class Update(Record):
+    """A piece of project news; it gets a page of its own."""
+
+    id: Slug
+    date: date
+    title: Text
+    summary: Text
+    body: Markdown
+    audiences: NonEmptyTerms
+
+
+class Stage(Record):
+    """A stage of the project timeline; ``end`` left out means "onwards"."""
+
+    id: Slug
+    title: Text
+    start: date
+    end: date | None = None
+    summary: Text
+    steps: list[Text] = []
+
+    @model_validator(mode="after")
+    def _order(self) -> Stage:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Document(Record):
+    """A document: a page or file under ``content/`` (``file``) or elsewhere (``url``)."""
+
+    id: Slug
+    title: Text
+    date: date
+    summary: Text
+    audiences: NonEmptyTerms
+    file: Text | None = None  # path under content/, e.g. documents/introduction.md
+    url: WebUrl | None = None
+    format: Text | None = None  # for url: e.g. "PDF"; worked out from the name for file
+    size: Text | None = None  # for url: e.g. "1.2 MB"; measured for file
+    pages: Annotated[int, Field(ge=1)] | None = None  # for PDFs
+
+    @model_validator(mode="after")
+    def _one_place(self) -> Document:
+        if (self.file is None) == (self.url is None):
+            raise ValueError("give exactly one of file or url")
+        return self
+
+
+class Outcome(Record):
+    """What was heard and what changed: the published response ("You said, we did")."""
+
+    published: date
+    heard: list[Text] = Field(min_length=1)
+    changed: list[Text] = Field(min_length=1)
+
+
+class Survey(Record):
+    """A survey, consultation or event; open or not is worked out from the dates."""
+
+    id: Slug
+    title: Text
+    kind: Literal["survey", "consultation", "event"] = "survey"
+    summary: Text
+    link: WebUrl
+    opens: date
+    closes: date
+    audiences: NonEmptyTerms
+    other_ways: Text | None = None  # how to take part without the link
+    outcome: Outcome | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Survey:
+        if self.closes < self.opens:
+            raise ValueError(f"closes ({self.closes}) before it opens ({self.opens})")
+        return self
+
+
+# --- the files ----------------------------------------------------------------------------
+
+
+class SiteFile(Record):
+    site: Site
+
+
+class VocabulariesFile(Record):
+    vocabularies: Vocabularies
+
+
+class ServicesFile(Record):
+    services: list[Service] = []
+
+
+class UpdatesFile(Record):
+    updates: list[Update] = []
+
+
+class TimelineFile(Record):
+    timeline: list[Stage] = []
+
+
+class DocumentsFile(Record):
+    documents: list[Document] = []
+
+
+class SurveysFile(Record):
+    surveys: list[Survey] = []
+
+
+#: Each data file, its schema, and whether a project must have it.
+FILES: dict[str, tuple[type[Record], bool]] = {
+    "site.yaml": (SiteFile, True),
+    "vocabularies.yaml": (VocabulariesFile, True),
+    "services.yaml": (ServicesFile, True),
+    "updates.yaml": (UpdatesFile, False),
+    "timeline.yaml": (TimelineFile, False),
+    "documents.yaml": (DocumentsFile, False),
+    "surveys.yaml": (SurveysFile, False),
+}

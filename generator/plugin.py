@@ -1,0 +1,39 @@
+"""The thin MkDocs adapter: ``mkdocs build`` and ``mkdocs serve`` run the generator first.
+
+It holds no logic of its own (ProperDocs runs it too; Zensical skips plugins, which is why
+``python -m generator generate`` does exactly the same step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from .errors import DataError
+from .today import today_from_env
+from .write import generate
+
+
+class LocalOfferPlugin(BasePlugin):
+    """Generates the pages into ``docs_dir`` before each build."""
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            generate(root, today_from_env(), Path(config.docs_dir))
+        except DataError as exc:
+            count = len(exc.problems)
+            raise PluginError(f"{count} problem(s) in the data, nothing built:\n{exc}") from None
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when data or hand-written pages change, not when we write pages."""
+        root = Path(config.config_file_path).resolve().parent
+        server.unwatch(config.docs_dir)
+        for folder in ("data", "content"):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server

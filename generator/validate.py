@@ -1,0 +1,287 @@
+"""Stage 2: check every data file against its schema and every cross-reference, all at once.
+
+``load_project`` is the single entry point: it returns a typed ``Project`` or raises one
+``DataError`` holding every problem in every file, each with its file and line, so a
+person can fix them all in one go instead of one per build.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import models
+from .errors import DataError, Problem
+from .load import Loc, Source, load_content, load_yaml
+
+#: Page paths the generator writes; a hand-written page of the same name would be lost.
+GENERATED_TOP = (
+    "index.md", "balanced-system.md", "timeline.md", "documents.md", "surveys.md",
+    "other-formats.md",
+)
+GENERATED_DIRS = ("audiences", "services", "updates")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the site is made from, validated and typed."""
+
+    root: Path
+    site: models.Site
+    vocabularies: models.Vocabularies
+    services: list[models.Service]
+    updates: list[models.Update]
+    timeline: list[models.Stage]
+    documents: list[models.Document]
+    surveys: list[models.Survey]
+    content: dict[str, bytes]  # files of content/ by relative path
+
+
+def load_project(root: Path) -> Project:
+    """Load and validate ``root/data``; raise ``DataError`` listing every problem."""
+    problems: list[Problem] = []
+    data_dir = root / "data"
+    if not data_dir.is_dir():
+        raise DataError([Problem("data", 1, "", "folder is missing; it holds the YAML records")])
+    for path in sorted(data_dir.iterdir()):
+        if path.name not in models.FILES and not path.name.startswith("."):
+            close = difflib.get_close_matches(path.name, models.FILES, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(models.FILES)}"
+            problems.append(Problem(f"data/{path.name}", 1, "", f"unknown data file; {hint}"))
+
+    parsed: dict[str, Any] = {}
+    sources: dict[str, Source] = {}
+    for name, (schema, required) in models.FILES.items():
+        path = data_dir / name
+        if not path.exists():
+            if required:
+                problems.append(Problem(f"data/{name}", 1, "", "is missing; this file is required"))
+            else:
+                parsed[name] = schema()
+            continue
+        source, found = load_yaml(path, f"data/{name}")
+        problems += found
+        sources[name] = source
+        if found and source.data is None:
+            continue
+        record = _validate_file(schema, source, problems)
+        if record is not None:
+            parsed[name] = record
+
+    content, found = load_content(root / "content")
+    problems += found
+    if len(parsed) < len(models.FILES):  # a file is unreadable: cross-checks would mislead
+        raise DataError(problems)
+    project = Project(
+        root=root,
+        site=parsed["site.yaml"].site,
+        vocabularies=parsed["vocabularies.yaml"].vocabularies,
+        services=parsed["services.yaml"].services,
+        updates=parsed["updates.yaml"].updates,
+        timeline=parsed["timeline.yaml"].timeline,
+        documents=parsed["documents.yaml"].documents,
+        surveys=parsed["surveys.yaml"].surveys,
+        content=content,
+    )
+    problems += _cross_check(project, sources)
+    problems += _check_content(root)
+    if problems:
+        raise DataError(problems)
+    return project
+
+
+# --- schema errors, in words ---------------------------------------------------------------
+
+
+def _validate_file(schema: type[BaseModel], source: Source, problems: list[Problem]) -> Any:
+    key = next(iter(schema.model_fields))
+    if not isinstance(source.data, dict):
+        what = "is empty" if source.data is None else f"holds {_describe(source.data)}"
+        problems.append(source.problem((), f"{what}; it should start with '{key}:'"))
+        return None
+    try:
+        return schema.model_validate(source.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            problems.append(source.problem(loc, _message(error, schema, loc)))
+        return None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a set of 'key: value' fields"
+    if isinstance(value, list):
+        return "a list"
+    return f"the text '{value}'"
+
+
+def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:  # noqa: PLR0911
+    """Turn one pydantic error into a sentence a comms officer can act on."""
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "missing":
+        return "is missing; this field is required"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(schema, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+        return f"unknown field '{loc[-1]}' ({hint})"
+    if value is None and kind.endswith("_type"):
+        return "is empty; give a value or remove the line"
+    if kind in ("string_type",):
+        return f"must be text, not {_describe(value)}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"'{value}' is not a whole number"
+    if kind == "greater_than_equal":
+        return f"{value} is too small; the lowest allowed is {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"{value} is too large; the highest allowed is {ctx['le']}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"'{value}' is not yes or no"
+    if kind.startswith("date_"):
+        return f"'{value}' is not a real date written as YYYY-MM-DD"
+    if kind in ("too_short", "string_too_short"):
+        return "is empty; give at least one" if isinstance(value, list) else "is empty"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a set of 'key: value' fields, not {_describe(value)}"
+    if kind == "list_type":
+        return f"must be a list (lines starting with '- '), not {_describe(value)}"
+    if kind == "literal_error":
+        return f"'{value}' is not one of {ctx['expected'].replace(chr(39), '')}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def _fields_at(schema: type[BaseModel], loc: Loc) -> list[str]:
+    """Names of the fields allowed at ``loc``, for "did you mean" hints."""
+    model: type[BaseModel] | None = schema
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(part)
+        model = _inner_model(field.annotation) if field else None
+    return list(model.model_fields) if model else []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+# --- checks across records and files -------------------------------------------------------
+
+
+def _cross_check(project: Project, sources: dict[str, Source]) -> list[Problem]:
+    problems: list[Problem] = []
+    vocab = project.vocabularies
+    vsrc = sources["vocabularies.yaml"]
+    terms: dict[str, list[str]] = {}
+    for name in type(vocab).model_fields:
+        entries = getattr(vocab, name)
+        problems += _duplicates(vsrc, ("vocabularies", name), entries)
+        terms[name] = [t.id for t in entries]
+
+    def refs(source: Source, loc: Loc, values: list[str], vocabulary: str) -> None:
+        for i, value in enumerate(values):
+            if value not in terms[vocabulary]:
+                choices = ", ".join(terms[vocabulary]) or f"(no {vocabulary} defined)"
+                where = (*loc, i) if (*loc, i) in source.lines else loc
+                problems.append(source.problem(where, f"'{value}' is not one of {choices}"))
+
+    src = sources.get("services.yaml")
+    if src:
+        problems += _duplicates(src, ("services",), project.services)
+        for i, s in enumerate(project.services):
+            loc = ("services", i)
+            refs(src, (*loc, "discipline"), [s.discipline], "disciplines")
+            for field in ("levels", "strands", "audiences", "needs", "delivery", "areas"):
+                refs(src, (*loc, field), getattr(s, field), field)
+    for kind in ("updates", "documents", "surveys"):
+        src = sources.get(f"{kind}.yaml")
+        if src:
+            records = getattr(project, kind)
+            problems += _duplicates(src, (kind,), records)
+            for i, record in enumerate(records):
+                refs(src, (kind, i, "audiences"), record.audiences, "audiences")
+    src = sources.get("timeline.yaml")
+    if src:
+        problems += _duplicates(src, ("timeline",), project.timeline)
+        problems += _stage_order(src, project.timeline)
+    src = sources.get("documents.yaml")
+    if src:
+        for i, doc in enumerate(project.documents):
+            if doc.file is not None:
+                message = _document_path_problem(project.content, doc.file)
+                if message:
+                    problems.append(src.problem(("documents", i, "file"), message))
+    return problems
+
+
+def _duplicates(source: Source, loc: Loc, records: list[Any]) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, record in enumerate(records):
+        if record.id in first:
+            earlier = (*loc, first[record.id])
+            msg = (
+                f"duplicate id '{record.id}' (also used on line "
+                f"{source.line_of((*earlier, 'id'))})"
+            )
+            problems.append(source.problem((*loc, i, "id"), msg))
+        else:
+            first[record.id] = i
+    return problems
+
+
+def _stage_order(source: Source, stages: list[models.Stage]) -> list[Problem]:
+    """Stages follow one another: each starts after the one before has ended."""
+    problems = []
+    for i in range(1, len(stages)):
+        before, stage = stages[i - 1], stages[i]
+        if before.end is None:
+            msg = f"the stage before ('{before.title}') has no end date, so none can follow it"
+        elif stage.start <= before.end:
+            msg = (
+                f"starts {stage.start}, before the stage before ('{before.title}') "
+                f"ends on {before.end}; stages must not overlap"
+            )
+        else:
+            continue
+        problems.append(source.problem(("timeline", i, "start"), msg))
+    return problems
+
+
+def _document_path_problem(content: dict[str, bytes], name: str) -> str | None:
+    """A document file must be a plain relative path to a file inside ``content/``."""
+    path = PurePosixPath(name)
+    if "\\" in name or path.is_absolute() or ".." in path.parts or ":" in name:
+        return f"'{name}' must be a path inside content/, like documents/plan.pdf"
+    if name not in content:
+        return f"'{name}' is not a file in content/"
+    return None
+
+
+def _check_content(root: Path) -> list[Problem]:
+    """Hand-written pages must not take the place of generated ones."""
+    content = root / "content"
+    problems = []
+    for name in GENERATED_TOP:
+        if (content / name).exists():
+            msg = "has the name of a generated page; rename it (the generated page wins)"
+            problems.append(Problem(f"content/{name}", 1, "", msg))
+    for name in GENERATED_DIRS:
+        if (content / name).exists():
+            msg = f"folder holds generated pages; put hand-written pages elsewhere than {name}/"
+            problems.append(Problem(f"content/{name}", 1, "", msg))
+    return problems

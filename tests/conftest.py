@@ -1,0 +1,45 @@
+"""Shared fixtures: the sample project built once per session, and an HTTP server for it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Every test sees the same "today", so dates (open surveys, overdue reviews) are stable.
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project in this repository, built strictly into a temporary site/."""
+    from generator.build import build_site
+
+    site_dir = tmp_path_factory.mktemp("sample") / "site"
+    build_site(ROOT, site_dir=site_dir, today=TODAY)
+    return site_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site: Path) -> Iterator[str]:
+    """Base URL (ending in /) of the built sample site served on 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

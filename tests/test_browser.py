@@ -1,0 +1,200 @@
+"""The built sample site in real headless Chromium: accessibility, privacy, phones, keyboard.
+
+Uses the session fixtures of conftest.py: ``sample_site`` (the built site) and ``site_url``
+(where it is served on 127.0.0.1). Every page is loaded once, in one pass (``visits``); the
+axe-core, privacy and console tests then read what that pass recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: WCAG 2.2 AA, the standard UK public sector sites must meet.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 360, "height": 740}
+
+
+def _chromium_path() -> str:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    found = shutil.which("chromium")
+    if not found:
+        pytest.fail("Chromium not found: install Debian's chromium package (see .ci/run)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def page_paths(sample_site: Path) -> list[str]:
+    """Every HTML page of the site, as a URL path relative to the site root."""
+    paths = []
+    for file in sorted(sample_site.glob("**/index.html")):
+        parent = file.parent.relative_to(sample_site).as_posix()
+        paths.append("" if parent == "." else parent + "/")
+    if (sample_site / "404.html").exists():
+        paths.append("404.html")
+    assert paths, f"no pages found in {sample_site}"
+    return paths
+
+
+@dataclass
+class Visit:
+    """What happened while one page was loaded and checked."""
+
+    path: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    document_cookie: str = ""
+    violations: list[dict] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Browser, site_url: str, page_paths: list[str]) -> dict[str, object]:
+    """Load every page once in a fresh context, recording requests, errors and axe results."""
+    axe = Axe()
+    context = browser.new_context()
+    page = context.new_page()
+    results: list[Visit] = []
+    # Listen on the context so requests made by workers (Material's search) are seen too.
+    context.on("request", lambda request: results[-1].requests.append(request.url))
+    page.on(
+        "console",
+        lambda msg: msg.type == "error" and results[-1].console_errors.append(msg.text),
+    )
+    page.on("pageerror", lambda error: results[-1].console_errors.append(f"uncaught: {error}"))
+    for path in page_paths:
+        results.append(Visit(path))
+        page.goto(site_url + path, wait_until="load")
+        report = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        )
+        results[-1].violations = report.response["violations"]
+        results[-1].document_cookie = page.evaluate("document.cookie")
+    cookies = context.cookies()
+    context.close()
+    return {"pages": results, "cookies": cookies}
+
+
+def test_every_page_passes_axe_wcag22_aa(visits: dict) -> None:
+    problems = [
+        f"{visit.path or '/'}: {v['id']} ({len(v['nodes'])} nodes) e.g. {v['nodes'][0]['target']}"
+        for visit in visits["pages"]
+        for v in visit.violations
+    ]
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+
+
+def test_no_third_party_requests_and_no_cookies(visits: dict, site_url: str) -> None:
+    own_host = urlsplit(site_url).netloc
+    elsewhere = [
+        f"{visit.path or '/'}: {url}"
+        for visit in visits["pages"]
+        for url in visit.requests
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own_host
+    ]
+    assert not elsewhere, "requests to other hosts:\n" + "\n".join(elsewhere)
+    assert visits["cookies"] == []
+    assert [v.path for v in visits["pages"] if v.document_cookie] == []
+
+
+def test_no_console_errors(visits: dict) -> None:
+    errors = [
+        f"{visit.path or '/'}: {message}"
+        for visit in visits["pages"]
+        for message in visit.console_errors
+    ]
+    assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+def _service_page(page_paths: list[str]) -> str:
+    services = [p for p in page_paths if p.startswith("services/") and p != "services/"]
+    assert services, "the sample site has no service pages"
+    return services[0]
+
+
+def _has_no_sideways_scroll(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_phone_layout_fits_and_navigation_opens(
+    browser: Browser, site_url: str, page_paths: list[str]
+) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        for path in ["", _service_page(page_paths)]:
+            page.goto(site_url + path, wait_until="load")
+            assert _has_no_sideways_scroll(page), f"{path or '/'} scrolls sideways at 360px"
+        menu = page.locator('label.md-header__button[for="__drawer"]')
+        assert menu.is_visible(), "no menu button at phone width"
+        menu.click()
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.md-sidebar--primary')"
+            ".getBoundingClientRect(); return r.left >= 0 && r.right > 0; }",
+            timeout=5000,
+        )
+        assert page.locator(".md-sidebar--primary .md-nav__link").first.is_visible()
+    finally:
+        context.close()
+
+
+def test_first_tab_is_skip_link_to_main_content(context: BrowserContext, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url, wait_until="load")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => ({text: document.activeElement.textContent.trim(),"
+        " href: document.activeElement.getAttribute('href')})"
+    )
+    assert focused["text"] == "Skip to content", focused
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash !== ''")
+    target_in_main = page.evaluate(
+        "document.querySelector('main').contains(document.getElementById(location.hash.slice(1)))"
+    )
+    assert target_in_main, f"skip link target {focused['href']} is not in <main>"
+    # Focus navigation now starts at the target: the next Tab stays inside the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('.md-content').contains(document.activeElement)")
+
+
+def test_404_page_has_heading_and_link_home(context: BrowserContext, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + "404.html", wait_until="load")
+    headings = page.locator("article h1")
+    assert headings.count() == 1
+    assert "not found" in headings.inner_text().lower()
+    links = page.eval_on_selector_all("article a[href]", "els => els.map(a => a.href)")
+    assert site_url in links, f"no link to {site_url} in {links}"
