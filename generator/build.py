@@ -58,7 +58,8 @@ def _run_builder(builder: str, root: Path, out: Path, today: date) -> None:
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0 or not (out / "index.html").is_file():
         said = [
-            line for line in (result.stderr + result.stdout).splitlines()
+            line
+            for line in (result.stderr + result.stdout).splitlines()
             if line.startswith(("ERROR", "WARNING", "Error", "Aborted")) or "Error" in line
         ]
         detail = "\n".join(said[-30:]) or (result.stderr + result.stdout)[-3000:]

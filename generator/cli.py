@@ -20,7 +20,8 @@ from .write import generate
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m generator", description="Build a Local Offer website from data/ and content/."
+        prog="python -m generator",
+        description="Build a Local Offer website from data/ and content/.",
     )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: .)")
     parser.add_argument(
@@ -52,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(exc, file=sys.stderr)
         count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr
+        )
         return 1
     except BuildError as exc:
         print(exc, file=sys.stderr)

@@ -50,9 +50,7 @@ WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web ad
 #: An email address.
 Email = Annotated[str, _check(r"[^@\s<>()\[\]\"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "an email")]
 #: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
-Phone = Annotated[
-    str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567")
-]
+Phone = Annotated[str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567")]
 #: A list of vocabulary term ids; a single id may be written without a list.
 Terms = Annotated[list[Slug], BeforeValidator(_as_list)]
 NonEmptyTerms = Annotated[list[Slug], BeforeValidator(_as_list), Field(min_length=1)]
@@ -150,9 +148,9 @@ class ServiceContact(Record):
 class Location(Record):
     name: Text
     address: Text | None = None
-    postcode: Annotated[
-        str, _check(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}", "a UK postcode")
-    ] | None = None
+    postcode: (
+        Annotated[str, _check(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}", "a UK postcode")] | None
+    ) = None
     accessibility: Text | None = None  # step-free access, parking, hearing loop…
 
 

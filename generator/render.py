@@ -29,11 +29,32 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # Characters Python-Markdown (with the tables extension) treats as escapable with "\".
 _MD_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "blockquote",
-                 "code", "pre", "hr"}
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
-_FORMATS = {".md": "Web page", ".pdf": "PDF", ".docx": "Word document", ".odt": "OpenDocument",
-            ".xlsx": "Excel spreadsheet", ".csv": "CSV spreadsheet", ".txt": "Plain text"}
+_FORMATS = {
+    ".md": "Web page",
+    ".pdf": "PDF",
+    ".docx": "Word document",
+    ".odt": "OpenDocument",
+    ".xlsx": "Excel spreadsheet",
+    ".csv": "CSV spreadsheet",
+    ".txt": "Plain text",
+}
 
 
 def text(value: object) -> str:
@@ -169,8 +190,13 @@ def environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        text=text, attr=attr, link=link, tel=tel, md=markdown_field,
-        long_date=long_date, month=month,
+        text=text,
+        attr=attr,
+        link=link,
+        tel=tel,
+        md=markdown_field,
+        long_date=long_date,
+        month=month,
     )
     return env
 
@@ -209,29 +235,45 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         survey_groups[survey_state(survey, today)].append(survey)
     survey_groups["closed"].reverse()  # most recent outcome first
     grid = {
-        strand: {level: [s for s in services if strand in s.strands and level in s.levels]
-                 for level in terms.levels}
+        strand: {
+            level: [s for s in services if strand in s.strands and level in s.levels]
+            for level in terms.levels
+        }
         for strand in terms.strands
     }
 
     def by_discipline(chosen: list[models.Service]) -> list[tuple[models.Term, list]]:
-        groups = [(t, [s for s in chosen if s.discipline == t.id]) for t in
-                  project.vocabularies.disciplines]
+        groups = [
+            (t, [s for s in chosen if s.discipline == t.id])
+            for t in project.vocabularies.disciplines
+        ]
         return [(t, group) for t, group in groups if group]
 
     def for_audience(audience: str) -> dict[str, list]:
         def mine(records: list) -> list:
             return [r for r in records if audience in r.audiences]
 
-        return {"services": mine(services), "updates": mine(updates),
-                "documents": mine(documents), "surveys": mine(surveys)}
+        return {
+            "services": mine(services),
+            "updates": mine(updates),
+            "documents": mine(documents),
+            "surveys": mine(surveys),
+        }
 
     common = {
-        "site": project.site, "terms": terms, "today": today, "grid": grid,
-        "survey_groups": survey_groups, "by_discipline": by_discipline,
+        "site": project.site,
+        "terms": terms,
+        "today": today,
+        "grid": grid,
+        "survey_groups": survey_groups,
+        "by_discipline": by_discipline,
         "for_audience": for_audience,
-        "services": services, "updates": updates, "surveys": surveys,
-        "documents": documents, "timeline": project.timeline, "files": files,
+        "services": services,
+        "updates": updates,
+        "surveys": surveys,
+        "documents": documents,
+        "timeline": project.timeline,
+        "files": files,
         "survey_state": lambda s: survey_state(s, today),
         "stage_state": lambda s: stage_state(s, today),
         "review_due": lambda s: review_due(s, project.site.review_months, today),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,7 +22,11 @@ from .load import Loc, Source, load_content, load_yaml
 
 #: Page paths the generator writes; a hand-written page of the same name would be lost.
 GENERATED_TOP = (
-    "index.md", "balanced-system.md", "timeline.md", "documents.md", "surveys.md",
+    "index.md",
+    "balanced-system.md",
+    "timeline.md",
+    "documents.md",
+    "surveys.md",
     "other-formats.md",
 )
 GENERATED_DIRS = ("audiences", "services", "updates")
@@ -55,6 +60,7 @@ def load_project(root: Path) -> Project:
             problems.append(Problem(f"data/{path.name}", 1, "", f"unknown data file; {hint}"))
 
     parsed: dict[str, Any] = {}
+    positions: dict[str, list[int]] = {}  # where each valid record stands in its file
     sources: dict[str, Source] = {}
     for name, (schema, required) in models.FILES.items():
         path = data_dir / name
@@ -69,7 +75,7 @@ def load_project(root: Path) -> Project:
         sources[name] = source
         if found and source.data is None:
             continue
-        record = _validate_file(schema, source, problems)
+        record, positions[name] = _validate_file(schema, source, problems)
         if record is not None:
             parsed[name] = record
 
@@ -88,7 +94,7 @@ def load_project(root: Path) -> Project:
         surveys=parsed["surveys.yaml"].surveys,
         content=content,
     )
-    problems += _cross_check(project, sources)
+    problems += _cross_check(project, sources, positions)
     problems += _check_content(root)
     if problems:
         raise DataError(problems)
@@ -98,18 +104,43 @@ def load_project(root: Path) -> Project:
 # --- schema errors, in words ---------------------------------------------------------------
 
 
-def _validate_file(schema: type[BaseModel], source: Source, problems: list[Problem]) -> Any:
+def _validate_file(
+    schema: type[BaseModel], source: Source, problems: list[Problem]
+) -> tuple[Any, list[int]]:
+    """Validate one file; with a list of records, each record on its own.
+
+    Records that pass are kept (with their positions in the file) even when others fail,
+    so cross-checks such as unknown levels are reported in the same run.
+    """
     key = next(iter(schema.model_fields))
     if not isinstance(source.data, dict):
         what = "is empty" if source.data is None else f"holds {_describe(source.data)}"
         problems.append(source.problem((), f"{what}; it should start with '{key}:'"))
-        return None
+        return None, []
+    items = source.data.get(key)
+    item_model = _inner_model(schema.model_fields[key].annotation)
+    if typing.get_origin(schema.model_fields[key].annotation) is not list or not isinstance(
+        items, list
+    ):
+        return _report(schema, source.data, source, (), problems), []
+    shell = _report(schema, {**source.data, key: []}, source, (), problems)
+    records, positions = [], []
+    for i, item in enumerate(items):
+        record = _report(item_model, item, source, (key, i), problems)
+        if record is not None:
+            records.append(record)
+            positions.append(i)
+    return (schema(**{key: records}) if shell is not None else None), positions
+
+
+def _report(model: Any, data: Any, source: Source, prefix: Loc, problems: list[Problem]) -> Any:
+    """``model.model_validate(data)``, or ``None`` with every error added to ``problems``."""
     try:
-        return schema.model_validate(source.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            loc = tuple(error["loc"])
-            problems.append(source.problem(loc, _message(error, schema, loc)))
+            loc = (*prefix, *error["loc"])
+            problems.append(source.problem(loc, _message(error, model, tuple(error["loc"]))))
         return None
 
 
@@ -121,7 +152,7 @@ def _describe(value: Any) -> str:
     return f"the text '{value}'"
 
 
-def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:  # noqa: PLR0911
+def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:
     """Turn one pydantic error into a sentence a comms officer can act on."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "missing":
@@ -182,14 +213,16 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 # --- checks across records and files -------------------------------------------------------
 
 
-def _cross_check(project: Project, sources: dict[str, Source]) -> list[Problem]:
+def _cross_check(
+    project: Project, sources: dict[str, Source], positions: dict[str, list[int]]
+) -> list[Problem]:
     problems: list[Problem] = []
     vocab = project.vocabularies
     vsrc = sources["vocabularies.yaml"]
     terms: dict[str, list[str]] = {}
     for name in type(vocab).model_fields:
         entries = getattr(vocab, name)
-        problems += _duplicates(vsrc, ("vocabularies", name), entries)
+        problems += _duplicates(vsrc, ("vocabularies", name), entries, range(len(entries)))
         terms[name] = [t.id for t in entries]
 
     def refs(source: Source, loc: Loc, values: list[str], vocabulary: str) -> None:
@@ -199,56 +232,49 @@ def _cross_check(project: Project, sources: dict[str, Source]) -> list[Problem]:
                 where = (*loc, i) if (*loc, i) in source.lines else loc
                 problems.append(source.problem(where, f"'{value}' is not one of {choices}"))
 
-    src = sources.get("services.yaml")
-    if src:
-        problems += _duplicates(src, ("services",), project.services)
-        for i, s in enumerate(project.services):
-            loc = ("services", i)
-            refs(src, (*loc, "discipline"), [s.discipline], "disciplines")
-            for field in ("levels", "strands", "audiences", "needs", "delivery", "areas"):
-                refs(src, (*loc, field), getattr(s, field), field)
-    for kind in ("updates", "documents", "surveys"):
-        src = sources.get(f"{kind}.yaml")
-        if src:
-            records = getattr(project, kind)
-            problems += _duplicates(src, (kind,), records)
-            for i, record in enumerate(records):
-                refs(src, (kind, i, "audiences"), record.audiences, "audiences")
-    src = sources.get("timeline.yaml")
-    if src:
-        problems += _duplicates(src, ("timeline",), project.timeline)
-        problems += _stage_order(src, project.timeline)
-    src = sources.get("documents.yaml")
-    if src:
-        for i, doc in enumerate(project.documents):
-            if doc.file is not None:
-                message = _document_path_problem(project.content, doc.file)
+    for kind in ("services", "updates", "timeline", "documents", "surveys"):
+        source = sources.get(f"{kind}.yaml")
+        if source is None:
+            continue
+        records, places = getattr(project, kind), positions[f"{kind}.yaml"]
+        problems += _duplicates(source, (kind,), records, places)
+        for i, record in zip(places, records, strict=True):
+            loc = (kind, i)
+            if kind == "services":
+                refs(source, (*loc, "discipline"), [record.discipline], "disciplines")
+                for field in ("levels", "strands", "needs", "delivery", "areas"):
+                    refs(source, (*loc, field), getattr(record, field), field)
+            if kind != "timeline":
+                refs(source, (*loc, "audiences"), record.audiences, "audiences")
+            if kind == "documents" and record.file is not None:
+                message = _document_path_problem(project.content, record.file)
                 if message:
-                    problems.append(src.problem(("documents", i, "file"), message))
+                    problems.append(source.problem((*loc, "file"), message))
+        if kind == "timeline":
+            problems += _stage_order(source, records, places)
     return problems
 
 
-def _duplicates(source: Source, loc: Loc, records: list[Any]) -> list[Problem]:
+def _duplicates(
+    source: Source, loc: Loc, records: list[Any], places: Iterable[int]
+) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
-    for i, record in enumerate(records):
+    for i, record in zip(places, records, strict=True):
         if record.id in first:
-            earlier = (*loc, first[record.id])
-            msg = (
-                f"duplicate id '{record.id}' (also used on line "
-                f"{source.line_of((*earlier, 'id'))})"
-            )
+            line = source.line_of((*loc, first[record.id], "id"))
+            msg = f"duplicate id '{record.id}' (also used on line {line})"
             problems.append(source.problem((*loc, i, "id"), msg))
         else:
             first[record.id] = i
     return problems
 
 
-def _stage_order(source: Source, stages: list[models.Stage]) -> list[Problem]:
+def _stage_order(source: Source, stages: list[models.Stage], places: list[int]) -> list[Problem]:
     """Stages follow one another: each starts after the one before has ended."""
     problems = []
-    for i in range(1, len(stages)):
-        before, stage = stages[i - 1], stages[i]
+    for j in range(1, len(stages)):
+        before, stage, i = stages[j - 1], stages[j], places[j]
         if before.end is None:
             msg = f"the stage before ('{before.title}') has no end date, so none can follow it"
         elif stage.start <= before.end:
