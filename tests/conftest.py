@@ -43,3 +43,14 @@ def site_url(sample_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def copy_project(dest: Path) -> Path:
+    """A private copy of the sample project (data, content, theme, mkdocs.yml) to change."""
+    import shutil
+
+    for name in ("data", "content", "theme"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "build" / "docs").mkdir(parents=True)
+    return dest

@@ -1,0 +1,179 @@
+"""The whole pipeline on the sample project: every page exists, builds are strict and safe."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.build import BuildError, build_site
+from generator.validate import load_project
+from generator.write import generate
+
+from .conftest import ROOT, TODAY, copy_project
+
+SAMPLE = load_project(ROOT)
+
+
+def site_hash(site: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(site).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat()}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        capture_output=True, text=True, env=env, cwd=root,
+    )
+
+
+def test_sample_site_has_every_page(sample_site: Path) -> None:
+    expected = [
+        "index.html", "404.html", "timeline/index.html", "documents/index.html",
+        "surveys/index.html", "updates/index.html", "services/index.html",
+        "balanced-system/index.html", "accessibility/index.html",
+        "other-formats/index.html", "glossary/index.html",
+        *(f"audiences/{a.id}/index.html" for a in SAMPLE.vocabularies.audiences),
+        *(f"services/{s.id}/index.html" for s in SAMPLE.services),
+        *(f"updates/{u.id}/index.html" for u in SAMPLE.updates),
+    ]
+    missing = [page for page in expected if not (sample_site / page).is_file()]
+    assert missing == []
+
+
+def test_sample_meets_the_issue_figures() -> None:
+    assert len(SAMPLE.services) >= 15
+    assert {s.discipline for s in SAMPLE.services} == {
+        t.id for t in SAMPLE.vocabularies.disciplines
+    }
+    assert {lv for s in SAMPLE.services for lv in s.levels} == {"universal", "targeted", "specialist"}
+    assert {a for s in SAMPLE.services for a in s.areas} == {"essex", "southend", "thurrock"}
+    assert (len(SAMPLE.timeline), len(SAMPLE.updates), len(SAMPLE.documents)) == (3, 4, 4)
+    states = sorted(
+        "upcoming" if TODAY < s.opens else "open" if TODAY <= s.closes else "closed"
+        for s in SAMPLE.surveys
+    )
+    assert states == ["closed", "open", "upcoming"]
+    assert [s.outcome is not None for s in SAMPLE.surveys if s.closes < TODAY] == [True]
+
+
+def test_every_service_sits_on_the_balanced_system_grid(sample_site: Path) -> None:
+    grid = (sample_site / "balanced-system" / "index.html").read_text()
+    for service in SAMPLE.services:
+        assert f'href="../services/{service.id}/"' in grid
+
+
+def test_audience_pages_gather_their_services(sample_site: Path) -> None:
+    for audience in SAMPLE.vocabularies.audiences:
+        page = (sample_site / "audiences" / audience.id / "index.html").read_text()
+        for service in SAMPLE.services:
+            linked = f'href="../../services/{service.id}/"' in page
+            assert linked == (audience.id in service.audiences), (audience.id, service.id)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def test_generated_pages_carry_a_banner_and_follow_the_data(project: Path) -> None:
+    docs = project / "build" / "docs"
+    generate(project, TODAY)
+    first = SAMPLE.services[0].id
+    page = (docs / "services" / f"{first}.md").read_text()
+    assert page.startswith("<!-- Generated from data/services.yaml by the Local Offer generator")
+
+    data = yaml.safe_load((project / "data" / "services.yaml").read_text())
+    data["services"] = [s for s in data["services"] if s["id"] != first]
+    (project / "data" / "services.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    generate(project, TODAY)
+    assert not (docs / "services" / f"{first}.md").exists()
+    assert (docs / "services" / f"{SAMPLE.services[1].id}.md").exists()
+
+
+def test_generate_rewrites_only_changed_pages(project: Path) -> None:
+    docs = project / "build" / "docs"
+    generate(project, TODAY)
+    before = {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+    generate(project, TODAY)
+    assert {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")} == before
+
+
+def test_bad_data_leaves_the_previous_site_untouched(project: Path) -> None:
+    built = run_cli(project, "build")
+    assert built.returncode == 0, built.stderr
+    before = site_hash(project / "site")
+
+    services = project / "data" / "services.yaml"
+    text = services.read_text()
+    assert "levels: universal\n" in text
+    services.write_text(text.replace("levels: universal\n", "levels: universel\n", 1))
+    failed = run_cli(project, "build")
+
+    assert failed.returncode == 1
+    assert "data/services.yaml:" in failed.stderr
+    assert "'universel' is not one of universal, targeted, specialist" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert site_hash(project / "site") == before
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_strict_build_failure_leaves_the_previous_site_untouched(project: Path) -> None:
+    build_site(project, today=TODAY)
+    before = site_hash(project / "site")
+    page = project / "content" / "glossary.md"
+    page.write_text(page.read_text() + "\n[broken](no-such-page.md)\n")
+
+    with pytest.raises(BuildError, match="no-such-page.md"):
+        build_site(project, today=TODAY)
+    assert site_hash(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_plain_mkdocs_build_runs_the_generator_through_the_plugin(project: Path) -> None:
+    env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "services" / SAMPLE.services[0].id / "index.html").is_file()
+
+
+def test_plain_mkdocs_build_reports_data_problems_without_a_traceback(project: Path) -> None:
+    (project / "data" / "updates.yaml").write_text("updates:\n  - id: Bad Id\n")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "data/updates.yaml:2: updates[0].id: 'Bad Id' is not an id" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_text_typed_into_yaml_is_shown_literally(project: Path) -> None:
+    services = project / "data" / "services.yaml"
+    data = yaml.safe_load(services.read_text())
+    data["services"][0]["name"] = "<script>alert(1)</script> | {{ x }} {% y %} **bold** [a](b)"
+    data["services"][0]["description"] = (
+        "Fine *markdown*.\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3))"
+        '\n\n<img src=x onerror="alert(4)">'
+    )
+    services.write_text(yaml.safe_dump(data, sort_keys=False))
+    site = build_site(project, today=TODAY)
+    html = (site / "services" / data["services"][0]["id"] / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; | {{ x }} {% y %} **bold** [a](b)" in html
+    assert "<em>markdown</em>" in html
+    for needle in ("<script>alert", "javascript:", "onerror"):
+        assert needle not in html
