@@ -116,6 +116,15 @@ def test_every_page_passes_axe_wcag22_aa(visits: dict) -> None:
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
+def test_search_dialog_has_a_name(context: BrowserContext, site_url: str) -> None:
+    """axe's aria-dialog-name is a best-practice rule, so the WCAG run above skips it."""
+    page = context.new_page()
+    page.goto(site_url, wait_until="load")
+    report = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["aria-dialog-name"]}})
+    assert report.response["violations"] == []
+    assert page.get_by_role("dialog", name="Search", include_hidden=True).count() == 1
+
+
 def test_no_third_party_requests_and_no_cookies(visits: dict, site_url: str) -> None:
     own_host = urlsplit(site_url).netloc
     elsewhere = [
@@ -144,6 +153,12 @@ def _service_page(page_paths: list[str]) -> str:
     return services[0]
 
 
+_DRAWER_ON_SCREEN = (
+    "() => { const r = document.querySelector('.md-sidebar--primary').getBoundingClientRect();"
+    " return r.left >= 0 && r.right > 0; }"
+)
+
+
 def _has_no_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -157,15 +172,23 @@ def test_phone_layout_fits_and_navigation_opens(
         for path in ["", _service_page(page_paths)]:
             page.goto(site_url + path, wait_until="load")
             assert _has_no_sideways_scroll(page), f"{path or '/'} scrolls sideways at 360px"
-        menu = page.locator('label.md-header__button[for="__drawer"]')
+        menu = page.get_by_role("button", name="Menu")
         assert menu.is_visible(), "no menu button at phone width"
         menu.click()
-        page.wait_for_function(
-            "() => { const r = document.querySelector('.md-sidebar--primary')"
-            ".getBoundingClientRect(); return r.left >= 0 && r.right > 0; }",
-            timeout=5000,
-        )
+        page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
         assert page.locator(".md-sidebar--primary .md-nav__link").first.is_visible()
+        # By keyboard too: Escape closes the menu; Enter on the button reopens it and
+        # puts focus on a visible link inside it.
+        page.keyboard.press("Escape")
+        page.wait_for_function(f"!({_DRAWER_ON_SCREEN})()", timeout=5000)
+        menu.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
+        page.wait_for_function(
+            "document.querySelector('.md-sidebar--primary').contains(document.activeElement)"
+        )
+        box = page.evaluate("JSON.parse(JSON.stringify(document.activeElement.getBoundingClientRect()))")
+        assert box["left"] >= 0 and box["right"] <= PHONE["width"], box
     finally:
         context.close()
 
