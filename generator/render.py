@@ -10,6 +10,7 @@ markdown fields through ``markdown_field`` (rendered, then sanitised with nh3).
 from __future__ import annotations
 
 import html
+from calendar import monthrange
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,8 +127,7 @@ def review_due(service: models.Service, months: int, today: date) -> date:
     reviewed = service.last_reviewed
     total = reviewed.month - 1 + months
     year, month_index = reviewed.year + total // 12, total % 12 + 1
-    day = min(reviewed.day, 28)
-    return date(year, month_index, day)
+    return date(year, month_index, min(reviewed.day, monthrange(year, month_index)[1]))
 
 
 def age_range(service: models.Service) -> str:

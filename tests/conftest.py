@@ -54,3 +54,9 @@ def copy_project(dest: Path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "build" / "docs").mkdir(parents=True)
     return dest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/golden from the output"
+    )

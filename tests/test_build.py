@@ -33,16 +33,26 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat()}
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],
-        capture_output=True, text=True, env=env, cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
     )
 
 
 def test_sample_site_has_every_page(sample_site: Path) -> None:
     expected = [
-        "index.html", "404.html", "timeline/index.html", "documents/index.html",
-        "surveys/index.html", "updates/index.html", "services/index.html",
-        "balanced-system/index.html", "accessibility/index.html",
-        "other-formats/index.html", "glossary/index.html",
+        "index.html",
+        "404.html",
+        "timeline/index.html",
+        "documents/index.html",
+        "surveys/index.html",
+        "updates/index.html",
+        "services/index.html",
+        "balanced-system/index.html",
+        "accessibility/index.html",
+        "other-formats/index.html",
+        "glossary/index.html",
         *(f"audiences/{a.id}/index.html" for a in SAMPLE.vocabularies.audiences),
         *(f"services/{s.id}/index.html" for s in SAMPLE.services),
         *(f"updates/{u.id}/index.html" for u in SAMPLE.updates),
@@ -56,7 +66,11 @@ def test_sample_meets_the_issue_figures() -> None:
     assert {s.discipline for s in SAMPLE.services} == {
         t.id for t in SAMPLE.vocabularies.disciplines
     }
-    assert {lv for s in SAMPLE.services for lv in s.levels} == {"universal", "targeted", "specialist"}
+    assert {lv for s in SAMPLE.services for lv in s.levels} == {
+        "universal",
+        "targeted",
+        "specialist",
+    }
     assert {a for s in SAMPLE.services for a in s.areas} == {"essex", "southend", "thurrock"}
     assert (len(SAMPLE.timeline), len(SAMPLE.updates), len(SAMPLE.documents)) == (3, 4, 4)
     states = sorted(
@@ -144,7 +158,10 @@ def test_plain_mkdocs_build_runs_the_generator_through_the_plugin(project: Path)
     env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project, env=env, capture_output=True, text=True,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "services" / SAMPLE.services[0].id / "index.html").is_file()
@@ -155,7 +172,10 @@ def test_plain_mkdocs_build_reports_data_problems_without_a_traceback(project: P
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project, env=env, capture_output=True, text=True,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "data/updates.yaml:2: updates[0].id: 'Bad Id' is not an id" in result.stderr
