@@ -10,8 +10,8 @@ markdown fields through ``markdown_field`` (rendered, then sanitised with nh3).
 from __future__ import annotations
 
 import html
-from calendar import monthrange
 import re
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
