@@ -11,6 +11,7 @@ also rules out "billion laughs" expansion. Each value's line is kept under its p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ MAX_BYTES = 2 * 1024 * 1024
 #: Deeper nesting than any schema uses is refused rather than recursed into.
 MAX_DEPTH = 32
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 Loc = tuple[str | int, ...]
 
@@ -53,7 +55,12 @@ def format_loc(loc: Loc) -> str:
     """``("services", 3, "name")`` → ``services[3].name``."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:  # odd keys (spaces, control characters) are shown quoted and escaped
+            out += f"[{part!r}]"
     return out
 
 
@@ -74,12 +81,13 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
     """Load one file; return it with the problems found (syntax, encoding, duplicates)."""
     source = Source(name)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # checked before reading, so a huge file costs nothing
+            msg = f"file is {size / 1024 / 1024:.1f} MB; the limit is 2 MB a data file"
+            return source, [Problem(name, 1, "", msg)]
         raw = path.read_bytes()
     except OSError as exc:
         return source, [Problem(name, 1, "", f"cannot be read: {exc.strerror}")]
-    if len(raw) > MAX_BYTES:
-        size = f"{len(raw) / 1024 / 1024:.1f} MB"
-        return source, [Problem(name, 1, "", f"file is {size}; the limit is 2 MB a data file")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -161,7 +161,7 @@ def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:
         allowed = _fields_at(schema, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-        return f"unknown field '{loc[-1]}' ({hint})"
+        return f"unknown field {loc[-1]!r} ({hint})"
     if value is None and kind.endswith("_type"):
         return "is empty; give a value or remove the line"
     if kind in ("string_type",):

@@ -1,0 +1,133 @@
+"""Property tests: nothing typed into a data file crashes the generator or becomes code.
+
+Every outcome must be either a valid project whose pages render, or a ``DataError`` whose
+problems all read ``data/<file>:<line>: …``. Anything else (a traceback, a raw ``<script>``
+in a page) fails. Hypothesis runs 2,200 examples over three properties.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.errors import DataError
+from generator.load import load_yaml
+from generator.render import environment, render_site
+from generator.validate import load_project
+
+from .conftest import TODAY
+
+FIXTURE = Path(__file__).parent / "fixtures" / "golden"
+PROBLEM = re.compile(r"data/[a-z]+\.yaml:[1-9]\d*: \S")
+SETTINGS = settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+#: Values people (or imports from other systems) might type into any field.
+hostile_text = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "{{ 7*7 }}",
+        "{% raw %}",
+        "| a | b |",
+        "no",
+        "yes",
+        "on",
+        "01234",
+        "0o17",
+        "1e3",
+        "~",
+        "null",
+        "2026-02-30",
+        "javascript:alert(1)",
+        "[x](javascript:alert(1))",
+        '<img src=x onerror="alert(1)">',
+        "\t",
+        "\u202e",
+        "# heading",
+        "---",
+        "&amp;",
+        "\\",
+        "' \" `",
+    ]
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    hostile_text,
+    st.dates().map(str),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def check_outcome(root: Path) -> None:
+    """The property: a rendered site with no live markup, or located problems only."""
+    try:
+        project = load_project(root)
+    except DataError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert PROBLEM.match(str(problem)), str(problem)
+        return
+    for name, page in render_site(project, TODAY, environment(root)).items():
+        if name.endswith(".md"):
+            text = page.decode()
+            assert "<script" not in text and "javascript:" not in text and "onerror" not in text
+
+
+def fresh_copy(tmp_path_factory: Any) -> Path:
+    root = tmp_path_factory.mktemp("fuzz") / "project"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+SERVICES = yaml.safe_load((FIXTURE / "data" / "services.yaml").read_text())["services"]
+FIELDS = sorted({key for service in SERVICES for key in service} | {"nmae", "access.x"})
+
+
+@SETTINGS
+@given(index=st.integers(0, len(SERVICES) - 1), field=st.sampled_from(FIELDS), value=values)
+def test_mutated_service_records_give_a_site_or_located_errors(
+    tmp_path_factory: Any, index: int, field: str, value: Any
+) -> None:
+    root = fresh_copy(tmp_path_factory)
+    services = [dict(s) for s in SERVICES]
+    services[index][field] = value
+    (root / "data" / "services.yaml").write_text(yaml.safe_dump({"services": services}))
+    check_outcome(root)
+
+
+@settings(SETTINGS, max_examples=800)
+@given(document=values, name=st.sampled_from(["services", "site", "surveys", "timeline"]))
+def test_arbitrary_yaml_documents_give_a_site_or_located_errors(
+    tmp_path_factory: Any, document: Any, name: str
+) -> None:
+    root = fresh_copy(tmp_path_factory)
+    (root / "data" / f"{name}.yaml").write_text(yaml.safe_dump(document))
+    check_outcome(root)
+
+
+@settings(SETTINGS, max_examples=1300)
+@given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_any_bytes_load_as_data_or_located_problems(tmp_path_factory: Any, raw: bytes) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "services.yaml"
+    path.write_bytes(raw)
+    source, problems = load_yaml(path, "data/services.yaml")
+    for problem in problems:
+        assert PROBLEM.match(str(problem)), str(problem)
+    assert source.name == "data/services.yaml"
