@@ -28,6 +28,7 @@ MAX_BYTES = 2 * 1024 * 1024
 #: Deeper nesting than any schema uses is refused rather than recursed into.
 MAX_DEPTH = 32
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_ODD_BREAKS = {0x2028: " ", 0x2029: " ", 0x85: " "}
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 Loc = tuple[str | int, ...]
@@ -83,7 +84,7 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:  # checked before reading, so a huge file costs nothing
-            msg = f"file is {size / 1024 / 1024:.1f} MB; the limit is 2 MB a data file"
+            msg = f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (2 MB) a data file"
             return source, [Problem(name, 1, "", msg)]
         raw = path.read_bytes()
     except OSError as exc:
@@ -94,6 +95,9 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         msg = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         return source, [Problem(name, line, "", msg)]
+    # Editors do not break lines at U+2028, U+2029 or U+0085 (common in text pasted from
+    # Word or PDFs) but YAML 1.1 does, which would shift every line number after them.
+    text = text.translate(_ODD_BREAKS)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -103,8 +107,12 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         if exc.context and exc.context not in what:
             what = f"{exc.context}: {what}"
         return source, [Problem(name, line, "", f"YAML syntax error: {what}")]
-    except yaml.YAMLError as exc:  # reader errors, e.g. control characters
-        return source, [Problem(name, 1, "", f"YAML error: {exc}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text[: exc.position].count("\n") + 1
+        msg = f"contains a control character (#x{exc.character:04x}) that is not allowed"
+        return source, [Problem(name, line, "", msg)]
+    except yaml.YAMLError as exc:
+        return source, [Problem(name, 1, "", f"YAML error: {' '.join(str(exc).split())}")]
     except RecursionError:
         return source, [Problem(name, 1, "", "nested too deeply to be a data file")]
     problems: list[Problem] = []

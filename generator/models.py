@@ -298,6 +298,31 @@ class SurveysFile(Record):
     surveys: list[Survey] = []
 
 
+#: The files that hold a list of records, and the key of that list.
+RECORD_FILES = {
+    "services.yaml": "services",
+    "updates.yaml": "updates",
+    "timeline.yaml": "timeline",
+    "documents.yaml": "documents",
+    "surveys.yaml": "surveys",
+}
+
+#: Fields that hold vocabulary term ids, and the vocabulary each one draws from.
+TERM_FIELDS: dict[str, dict[str, str]] = {
+    "services": {
+        "discipline": "disciplines",
+        "levels": "levels",
+        "strands": "strands",
+        "audiences": "audiences",
+        "needs": "needs",
+        "delivery": "delivery",
+        "areas": "areas",
+    },
+    "updates": {"audiences": "audiences"},
+    "documents": {"audiences": "audiences"},
+    "surveys": {"audiences": "audiences"},
+}
+
 #: Each data file, its schema, and whether a project must have it.
 FILES: dict[str, tuple[type[Record], bool]] = {
     "site.yaml": (SiteFile, True),

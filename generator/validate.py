@@ -8,8 +8,8 @@ person can fix them all in one go instead of one per build.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +30,7 @@ GENERATED_TOP = (
     "other-formats.md",
 )
 GENERATED_DIRS = ("audiences", "services", "updates")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # other shapes get the schema's own error
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,25 @@ def load_project(root: Path) -> Project:
 
     content, found = load_content(root / "content")
     problems += found
-    if len(parsed) < len(models.FILES):  # a file is unreadable: cross-checks would mislead
+    problems += _check_content(root)
+    # Checks across records read the raw data, so that a record with a schema error is
+    # still checked for unknown terms and duplicate ids in the same run.
+    problems += _duplicate_ids(sources)
+    if "vocabularies.yaml" in parsed:
+        problems += _unknown_terms(parsed["vocabularies.yaml"].vocabularies, sources)
+    if "timeline.yaml" in sources and "timeline.yaml" in parsed:
+        stages = parsed["timeline.yaml"].timeline
+        problems += _stage_order(sources["timeline.yaml"], stages, positions["timeline.yaml"])
+    if "documents.yaml" in sources and "documents.yaml" in parsed:
+        source = sources["documents.yaml"]
+        documents = parsed["documents.yaml"].documents
+        for i, doc in zip(positions["documents.yaml"], documents, strict=True):
+            message = doc.file and _document_path_problem(content, doc.file)
+            if message:
+                problems.append(source.problem(("documents", i, "file"), message))
+    if problems:
         raise DataError(problems)
-    project = Project(
+    return Project(
         root=root,
         site=parsed["site.yaml"].site,
         vocabularies=parsed["vocabularies.yaml"].vocabularies,
@@ -94,11 +111,6 @@ def load_project(root: Path) -> Project:
         surveys=parsed["surveys.yaml"].surveys,
         content=content,
     )
-    problems += _cross_check(project, sources, positions)
-    problems += _check_content(root)
-    if problems:
-        raise DataError(problems)
-    return project
 
 
 # --- schema errors, in words ---------------------------------------------------------------
@@ -213,60 +225,55 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 # --- checks across records and files -------------------------------------------------------
 
 
-def _cross_check(
-    project: Project, sources: dict[str, Source], positions: dict[str, list[int]]
-) -> list[Problem]:
-    problems: list[Problem] = []
-    vocab = project.vocabularies
-    vsrc = sources["vocabularies.yaml"]
-    terms: dict[str, list[str]] = {}
-    for name in type(vocab).model_fields:
-        entries = getattr(vocab, name)
-        problems += _duplicates(vsrc, ("vocabularies", name), entries, range(len(entries)))
-        terms[name] = [t.id for t in entries]
+def _raw_records(source: Source, *loc: str) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings of the list at ``loc`` in the raw data, with their positions."""
+    value: Any = source.data
+    for key in loc:
+        value = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
-    def refs(source: Source, loc: Loc, values: list[str], vocabulary: str) -> None:
-        for i, value in enumerate(values):
-            if value not in terms[vocabulary]:
-                choices = ", ".join(terms[vocabulary]) or f"(no {vocabulary} defined)"
-                where = (*loc, i) if (*loc, i) in source.lines else loc
-                problems.append(source.problem(where, f"'{value}' is not one of {choices}"))
 
-    for kind in ("services", "updates", "timeline", "documents", "surveys"):
-        source = sources.get(f"{kind}.yaml")
-        if source is None:
-            continue
-        records, places = getattr(project, kind), positions[f"{kind}.yaml"]
-        problems += _duplicates(source, (kind,), records, places)
-        for i, record in zip(places, records, strict=True):
-            loc = (kind, i)
-            if kind == "services":
-                refs(source, (*loc, "discipline"), [record.discipline], "disciplines")
-                for field in ("levels", "strands", "needs", "delivery", "areas"):
-                    refs(source, (*loc, field), getattr(record, field), field)
-            if kind != "timeline":
-                refs(source, (*loc, "audiences"), record.audiences, "audiences")
-            if kind == "documents" and record.file is not None:
-                message = _document_path_problem(project.content, record.file)
-                if message:
-                    problems.append(source.problem((*loc, "file"), message))
-        if kind == "timeline":
-            problems += _stage_order(source, records, places)
+def _duplicate_ids(sources: dict[str, Source]) -> list[Problem]:
+    lists = [(name, (kind,)) for name, kind in models.RECORD_FILES.items()]
+    lists += [("vocabularies.yaml", ("vocabularies", v)) for v in models.Vocabularies.model_fields]
+    problems = []
+    for name, loc in lists:
+        source = sources.get(name)
+        first: dict[str, int] = {}
+        for i, item in _raw_records(source, *loc) if source else []:
+            record_id = item.get("id")
+            if not isinstance(record_id, str):
+                continue
+            if record_id in first:
+                line = source.line_of((*loc, first[record_id], "id"))
+                msg = f"duplicate id '{record_id}' (also used on line {line})"
+                problems.append(source.problem((*loc, i, "id"), msg))
+            else:
+                first[record_id] = i
     return problems
 
 
-def _duplicates(
-    source: Source, loc: Loc, records: list[Any], places: Iterable[int]
-) -> list[Problem]:
-    first: dict[str, int] = {}
+def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> list[Problem]:
+    terms = {name: [t.id for t in getattr(vocab, name)] for name in type(vocab).model_fields}
     problems = []
-    for i, record in zip(places, records, strict=True):
-        if record.id in first:
-            line = source.line_of((*loc, first[record.id], "id"))
-            msg = f"duplicate id '{record.id}' (also used on line {line})"
-            problems.append(source.problem((*loc, i, "id"), msg))
-        else:
-            first[record.id] = i
+    for name, kind in models.RECORD_FILES.items():
+        source = sources.get(name)
+        fields = models.TERM_FIELDS.get(kind, {})
+        for i, item in _raw_records(source, kind) if source else []:
+            for field, vocabulary in fields.items():
+                value = item.get(field)
+                values = [value] if isinstance(value, str) else value
+                for j, term in enumerate(values if isinstance(values, list) else []):
+                    if (
+                        isinstance(term, str)
+                        and _SLUG.fullmatch(term)
+                        and term not in terms[vocabulary]
+                    ):
+                        loc = (kind, i, field, j) if isinstance(value, list) else (kind, i, field)
+                        choices = ", ".join(terms[vocabulary]) or f"(no {vocabulary} defined)"
+                        problems.append(source.problem(loc, f"'{term}' is not one of {choices}"))
     return problems
 
 

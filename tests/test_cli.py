@@ -1,0 +1,139 @@
+"""``python -m generator check``: ok and exit 0, or every problem on stderr and exit 1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_project(tmp_path: Path, **files: str) -> Path:
+    """Copy the minimal project; ``services="..."`` replaces data/services.yaml."""
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    for name, text in files.items():
+        (root / "data" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def edited(name: str, old: str, new: str) -> str:
+    text = (MINIMAL / "data" / f"{name}.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {name}.yaml"
+    return text.replace(old, new)
+
+
+def bad_project(tmp_path: Path) -> Path:
+    return write_project(
+        tmp_path,
+        services=edited("services", "[targeted, specialist]", "[targetted, specialist]"),
+        surveys=edited("surveys", "closes: 2026-04-30", "closes: 2026-02-28"),
+    )
+
+
+BAD_PROJECT_STDERR = (
+    "data/services.yaml:24: services[1].levels[0]: 'targetted' is not one of universal,"
+    " targeted, specialist\n"
+    "data/surveys.yaml:2: surveys[0]: closes (2026-02-28) before it opens (2026-03-01)\n"
+    "2 problems found; nothing was built.\n"
+)
+
+
+def test_check_on_valid_data_prints_ok_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(MINIMAL), "check"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "ok: 2 services and every other record are valid\n"
+    assert err == ""
+
+
+def test_check_on_bad_data_lists_every_problem_then_a_count_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--root", str(bad_project(tmp_path)), "check"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == BAD_PROJECT_STDERR
+
+
+def test_one_problem_is_counted_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_project(tmp_path, services=edited("services", "min_age: 2", "min_age: two"))
+    assert main(["--root", str(root), "check"]) == 1
+    assert capsys.readouterr().err == (
+        "data/services.yaml:28: services[1].min_age: 'two' is not a whole number\n"
+        "1 problem found; nothing was built.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("services", "expected"),
+    [
+        pytest.param(
+            "services: " + "[" * 5000 + "]" * 5000 + "\n",
+            "data/services.yaml:1: nested too deeply to be a data file",
+            id="deep-nesting",
+        ),
+        pytest.param(
+            "a: &a [lol, lol]\nservices: [*a, *a]\n",
+            "data/services.yaml:2: YAML syntax error: anchors and aliases (*name) are not"
+            " supported; write the value out",
+            id="alias",
+        ),
+        pytest.param(
+            "services:\n\t- id: x\n",
+            "data/services.yaml:2: YAML syntax error: while scanning for the next token:"
+            " found character '\\t' that cannot start any token",
+            id="tab",
+        ),
+    ],
+)
+def test_hostile_yaml_is_a_problem_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], services: str, expected: str
+) -> None:
+    assert main(["--root", str(write_project(tmp_path, services=services)), "check"]) == 1
+    assert capsys.readouterr().err == f"{expected}\n1 problem found; nothing was built.\n"
+
+
+def test_missing_data_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(tmp_path), "check"]) == 1
+    assert capsys.readouterr().err == (
+        "data:1: folder is missing; it holds the YAML records\n"
+        "1 problem found; nothing was built.\n"
+    )
+
+
+def test_bad_today_setting_is_a_problem_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOCAL_OFFER_TODAY", "23/11/2026")
+    assert main(["--root", str(MINIMAL), "check"]) == 1
+    assert capsys.readouterr().err == (
+        "LOCAL_OFFER_TODAY:1: '23/11/2026' is not a date written as YYYY-MM-DD\n"
+        "1 problem found; nothing was built.\n"
+    )
+
+
+def test_python_m_generator_check_exits_1_without_a_traceback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "LOCAL_OFFER_TODAY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(bad_project(tmp_path)), "check"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == BAD_PROJECT_STDERR
