@@ -1,0 +1,105 @@
+"""The same generated pages build with MkDocs, ProperDocs and Zensical."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from generator.build import BUILDERS, build_site
+
+from .conftest import TODAY, copy_project
+from .test_build import SAMPLE, site_hash
+
+SERVICE_LINK = re.compile(r'href="(?:\.\./)*services/([a-z0-9-]+)/"')
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("builders") / "project")
+
+
+@pytest.fixture(scope="module")
+def sites(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("sites")
+    return {b: build_site(project, site_dir=out / b, today=TODAY, builder=b) for b in BUILDERS}
+
+
+def pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def title_and_heading(page: Path) -> tuple[str, str]:
+    html = page.read_text()
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert title and heading, page
+
+    def plain(fragment: str) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+    return plain(title.group(1)), plain(heading.group(1))
+
+
+def main_content(page: Path) -> str:
+    html = page.read_text()
+    start = html.index('<article class="md-content__inner')
+    return html[start : html.index("</article>", start)]
+
+
+def test_every_mkdocs_page_exists_in_the_other_builds_alike(sites: dict[str, Path]) -> None:
+    reference = sites["mkdocs"]
+    for builder in ("properdocs", "zensical"):
+        other = sites[builder]
+        assert set(pages(reference)) <= set(pages(other)), builder
+        for name in pages(reference):
+            expected = title_and_heading(reference / name)
+            assert title_and_heading(other / name) == expected, (builder, name)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "services/index.html",
+        "balanced-system/index.html",
+        *(f"audiences/{a.id}/index.html" for a in SAMPLE.vocabularies.audiences),
+        *(f"services/{s.id}/index.html" for s in SAMPLE.services[:3]),
+    ],
+)
+def test_service_and_audience_pages_carry_the_same_services(
+    sites: dict[str, Path], page: str
+) -> None:
+    found = {b: set(SERVICE_LINK.findall(main_content(sites[b] / page))) for b in BUILDERS}
+    assert found["mkdocs"] == found["properdocs"] == found["zensical"]
+    if page == "services/index.html":
+        assert found["mkdocs"] == {s.id for s in SAMPLE.services}
+
+
+def test_the_builder_alone_builds_the_generated_pages(project: Path, tmp_path: Path) -> None:
+    """No step is the plugin's alone: generate, then a config without the plugin."""
+    env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    generated = subprocess.run(
+        [sys.executable, "-m", "generator", "generate"], cwd=project, env=env, check=True
+    )
+    assert generated.returncode == 0
+    config = project / "no-plugin.yml"
+    config.write_text("INHERIT: mkdocs.yml\nplugins:\n  - search\n")
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
+             "-d", str(tmp_path / "alone")],
+            cwd=project, env=env, check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+             "-d", str(tmp_path / "plugin")],
+            cwd=project, env=env, check=True,
+        )
+    finally:
+        config.unlink()
+    assert site_hash(tmp_path / "alone") == site_hash(tmp_path / "plugin")
