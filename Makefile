@@ -46,3 +46,7 @@ chromium:
 
 clean:
 	rm -rf site build/site-* build/docs/*
+
+## Speed and size figures (targets are printed beside each).
+bench: $(VENV)/.test
+	$(BIN)/python bench/run.py

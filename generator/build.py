@@ -7,6 +7,7 @@ leaves the published ``site/`` as it was, and the next build clears any leftover
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -60,6 +61,9 @@ def _run_builder(builder: str, root: Path, out: Path, today: date) -> None:
     """
     if builder not in BUILDERS:
         raise BuildError(f"unknown builder '{builder}'; choose one of {', '.join(BUILDERS)}")
+    if importlib.util.find_spec(builder) is None:
+        hint = "pip install -e '.[builders]'" if builder != "mkdocs" else "pip install -e ."
+        raise BuildError(f"{builder} is not installed here; install it with: {hint}")
     env = {
         **os.environ,
         "LOCAL_OFFER_TODAY": today.isoformat(),

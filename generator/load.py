@@ -25,7 +25,7 @@ from .errors import Problem
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
 MAX_BYTES = 2 * 1024 * 1024
-#: Deeper nesting than any schema uses is refused rather than recursed into.
+#: Deeper nesting than any schema uses is refused while reading.
 MAX_DEPTH = 32
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _ODD_BREAKS = {0x2028: " ", 0x2029: " ", 0x85: " "}
@@ -65,17 +65,36 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that we do not accept in a data file."""
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, so no document can expand beyond its own size."""
+    """SafeLoader that refuses aliases and deep nesting while it reads.
+
+    Refusing aliases means no document expands beyond its own size ("billion laughs");
+    stopping at ``MAX_DEPTH`` stops PyYAML's scanner, which slows down quadratically with
+    depth, long before ``[[[[…`` could stall a build.
+    """
+
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
+            raise _Refused(
                 problem="anchors and aliases (*name) are not supported; write the value out",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(
+                problem="nested too deeply to be a data file", problem_mark=event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
@@ -100,6 +119,9 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
     text = text.translate(_ODD_BREAKS)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except _Refused as exc:
+        assert exc.problem_mark is not None
+        return source, [Problem(name, exc.problem_mark.line + 1, "", str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -113,8 +135,6 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         return source, [Problem(name, line, "", msg)]
     except yaml.YAMLError as exc:
         return source, [Problem(name, 1, "", f"YAML error: {' '.join(str(exc).split())}")]
-    except RecursionError:
-        return source, [Problem(name, 1, "", "nested too deeply to be a data file")]
     problems: list[Problem] = []
     if node is not None:
         source.data = _to_python(node, (), source, problems)
@@ -123,9 +143,6 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
 
 def _to_python(node: Node, loc: Loc, source: Source, problems: list[Problem]) -> Any:
     source.lines.setdefault(loc, node.start_mark.line + 1)
-    if len(loc) > MAX_DEPTH:
-        problems.append(source.problem(loc, "nested too deeply to be a data file"))
-        return None
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
             return None

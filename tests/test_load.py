@@ -232,8 +232,7 @@ def test_alias_is_refused_at_the_alias_line(tmp_path: Path) -> None:
         "services: *h\n"
     )
     assert services_problems(tmp_path, billion_laughs) == [
-        "data/services.yaml:3: YAML syntax error: anchors and aliases (*name) are not"
-        " supported; write the value out"
+        "data/services.yaml:3: anchors and aliases (*name) are not supported; write the value out"
     ]
 
 
@@ -243,8 +242,7 @@ def test_alias_to_a_whole_record_is_refused(tmp_path: Path) -> None:
     )
     services += "  - *clinic\n"
     assert services_problems(tmp_path, services) == [
-        "data/services.yaml:42: YAML syntax error: anchors and aliases (*name) are not"
-        " supported; write the value out"
+        "data/services.yaml:42: anchors and aliases (*name) are not supported; write the value out"
     ]
 
 
@@ -258,8 +256,7 @@ def test_5000_levels_of_nesting_is_a_problem_not_a_recursion_error(tmp_path: Pat
 def test_nesting_deeper_than_any_schema_is_cut_off(tmp_path: Path) -> None:
     deep = "services: " + "[" * 40 + "]" * 40 + "\n"
     assert services_problems(tmp_path, deep) == [
-        "data/services.yaml:1: services[0]: must be a set of 'key: value' fields, not a list",
-        "data/services.yaml:1: services" + "[0]" * 32 + ": nested too deeply to be a data file",
+        "data/services.yaml:1: nested too deeply to be a data file"
     ]
 
 
