@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -26,23 +27,41 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site_dir
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as a static host would: with the headers in its ``_headers``."""
+
+    headers_to_send: ClassVar[dict[str, str]] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
 def site_url(sample_site: Path) -> Iterator[str]:
-    """Base URL (ending in /) of the built sample site served on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Base URL (ending in /) of the built sample site served on 127.0.0.1, with its
+    security headers (so every browser test also runs under its Content-Security-Policy)."""
+    from generator.headers import read_headers
+
+    url, server = serve(sample_site, read_headers(sample_site))
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url
     finally:
         server.shutdown()
         server.server_close()
+
+
+def serve(site: Path, headers: dict[str, str]) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve ``site`` on 127.0.0.1 with ``headers``; the caller shuts the server down."""
+    host = type("Host", (StaticHost,), {"headers_to_send": headers})
+    handler = functools.partial(host, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 def copy_project(dest: Path) -> Path:

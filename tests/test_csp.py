@@ -1,0 +1,59 @@
+"""The Content-Security-Policy in ``_headers`` holds on every page in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Browser
+
+from generator.headers import read_headers
+
+from .conftest import serve
+from .test_browser import browser  # noqa: F401  (the session's Chromium)
+
+#: Records every violation the browser reports, from before the page's own scripts run.
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
+"""
+
+
+def violations(browser: Browser, site: Path, headers: dict[str, str]) -> dict[str, list[str]]:
+    """Violations per page when ``site`` is served with ``headers``."""
+    url, server = serve(site, headers)
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    found = {}
+    try:
+        for file in sorted(site.rglob("*.html")):
+            path = file.relative_to(site).as_posix().removesuffix("index.html")
+            page.goto(url + path, wait_until="load")
+            page.wait_for_timeout(50)  # violation events are dispatched asynchronously
+            found[path] = page.evaluate("window.__violations")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    return found
+
+
+def test_no_page_breaks_the_policy(browser: Browser, sample_site: Path) -> None:  # noqa: F811
+    headers = read_headers(sample_site)
+    assert "Content-Security-Policy" in headers
+    found = violations(browser, sample_site, headers)
+    assert len(found) > 30
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_policy_is_enforced_so_a_missing_hash_is_caught(
+    browser: Browser,  # noqa: F811
+    sample_site: Path,
+) -> None:
+    headers = read_headers(sample_site)
+    policy = headers["Content-Security-Policy"]
+    headers["Content-Security-Policy"] = policy.replace("'sha256-", "'sha384-")
+    found = violations(browser, sample_site, headers)
+    assert found[""], "an inline script ran although its hash was not allowed"
+    assert all(v.startswith("script-src") for v in found[""])
