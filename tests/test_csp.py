@@ -19,10 +19,10 @@ document.addEventListener('securitypolicyviolation', e =>
 """
 
 
-def violations(browser: Browser, site: Path, headers: dict[str, str]) -> dict[str, list[str]]:
+def violations(chromium: Browser, site: Path, headers: dict[str, str]) -> dict[str, list[str]]:
     """Violations per page when ``site`` is served with ``headers``."""
     url, server = serve(site, headers)
-    context = browser.new_context()
+    context = chromium.new_context()
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     found = {}
