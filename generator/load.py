@@ -128,6 +128,8 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         what = exc.problem or "invalid YAML"
         if exc.context and exc.context not in what:
             what = f"{exc.context}: {what}"
+        if "'\\t'" in what:
+            what = "a tab is used for indentation; indent with spaces instead"
         return source, [Problem(name, line, "", f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text[: exc.position].count("\n") + 1

@@ -213,6 +213,20 @@ def _render(env: jinja2.Environment, name: str, common: dict, extra: dict) -> st
         raise DataError([Problem(template, 1, "", f"template error: {exc}")]) from None
 
 
+def _assemble(banner: str, body: str, footer: str) -> bytes:
+    """A page: its body with the banner just below the title, then the common footer.
+
+    The banner goes after the first heading, not before: builders take a page's title
+    from its first element only when that element is the ``# heading``.
+    """
+    title, rest = body.lstrip().split("\n", 1) if "\n" in body.lstrip() else (body, "")
+    if title.startswith("# "):
+        page = f"{title}\n\n{banner}\n\n{rest.strip()}"
+    else:
+        page = f"{banner}\n\n{body.strip()}"
+    return f"{page.rstrip()}\n\n{footer.rstrip()}\n".encode()
+
+
 def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[str, bytes]:
     """Every page of the site, keyed by its path under the docs folder.
 
@@ -284,7 +298,7 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         body = _render(env, template, common, extra)
         footer = _render(env, "_footer.md", common, extra)
         banner = f"<!-- Generated from {source} by the Local Offer generator: do not edit. -->"
-        return f"{banner}\n\n{body.rstrip()}\n\n{footer.rstrip()}\n".encode()
+        return _assemble(banner, body, footer)
 
     pages: dict[str, bytes] = {
         "index.md": page("home.md", "data/", depth=0),
@@ -315,8 +329,7 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
             depth = name.count("/")
             footer = _render(env, "_footer.md", common, {"depth": depth})
             banner = f"<!-- Copied from content/{name}: edit that file, not this one. -->"
-            page_text = data.decode("utf-8-sig").rstrip()
-            pages[name] = f"{banner}\n\n{page_text}\n\n{footer.rstrip()}\n".encode()
+            pages[name] = _assemble(banner, data.decode("utf-8-sig"), footer)
         else:
             pages[name] = data
     return pages

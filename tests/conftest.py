@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every test sees the same "today", so dates (open surveys, overdue reviews) are stable.
@@ -55,6 +57,36 @@ def site_url(sample_site: Path) -> Iterator[str]:
         server.server_close()
 
 
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_path() -> str:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    found = shutil.which("chromium")
+    if not found:
+        pytest.fail("Chromium not found: install Debian's chromium package (see .ci/run)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole session (never a downloaded browser)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def serve(site: Path, headers: dict[str, str]) -> tuple[str, http.server.ThreadingHTTPServer]:
     """Serve ``site`` on 127.0.0.1 with ``headers``; the caller shuts the server down."""
     host = type("Host", (StaticHost,), {"headers_to_send": headers})
@@ -66,8 +98,6 @@ def serve(site: Path, headers: dict[str, str]) -> tuple[str, http.server.Threadi
 
 def copy_project(dest: Path) -> Path:
     """A private copy of the sample project (data, content, theme, mkdocs.yml) to change."""
-    import shutil
-
     for name in ("data", "content", "theme"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,7 +104,7 @@ def test_generated_pages_carry_a_banner_and_follow_the_data(project: Path) -> No
     generate(project, TODAY)
     first = SAMPLE.services[0].id
     page = (docs / "services" / f"{first}.md").read_text()
-    assert page.startswith("<!-- Generated from data/services.yaml by the Local Offer generator")
+    assert "\n<!-- Generated from data/services.yaml by the Local Offer generator" in page
 
     data = yaml.safe_load((project / "data" / "services.yaml").read_text())
     data["services"] = [s for s in data["services"] if s["id"] != first]
@@ -183,7 +184,9 @@ def test_plain_mkdocs_build_reports_data_problems_without_a_traceback(project: P
 def test_text_typed_into_yaml_is_shown_literally(project: Path) -> None:
     services = project / "data" / "services.yaml"
     data = yaml.safe_load(services.read_text())
-    data["services"][0]["name"] = "<script>alert(1)</script> | {{ x }} {% y %} **bold** [a](b)"
+    data["services"][0]["name"] = (
+        "</title><script>alert(1)</script> | {{ x }} {% y %} **bold** [a](b)"
+    )
     data["services"][0]["description"] = (
         "Fine *markdown*.\n\n<script>alert(2)</script>\n\n[x](javascript:alert(3))"
         '\n\n<img src=x onerror="alert(4)">'
@@ -191,7 +194,9 @@ def test_text_typed_into_yaml_is_shown_literally(project: Path) -> None:
     services.write_text(yaml.safe_dump(data, sort_keys=False))
     site = build_site(project, today=TODAY)
     html = (site / "services" / data["services"][0]["id"] / "index.html").read_text()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; | {{ x }} {% y %} **bold** [a](b)" in html
+    shown = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | {{ x }} {% y %} **bold** [a](b)"
+    assert re.search(r"<h1[^>]*>" + re.escape(shown), html)
+    assert f"<title>{shown} - " in html
     assert "<em>markdown</em>" in html
     for needle in ("<script>alert", "javascript:", "onerror"):
         assert needle not in html

@@ -9,7 +9,6 @@ from playwright.sync_api import Browser
 from generator.headers import read_headers
 
 from .conftest import serve
-from .test_browser import browser  # noqa: F401  (the session's Chromium)
 
 #: Records every violation the browser reports, from before the page's own scripts run.
 RECORD_VIOLATIONS = """
@@ -39,7 +38,7 @@ def violations(chromium: Browser, site: Path, headers: dict[str, str]) -> dict[s
     return found
 
 
-def test_no_page_breaks_the_policy(browser: Browser, sample_site: Path) -> None:  # noqa: F811
+def test_no_page_breaks_the_policy(browser: Browser, sample_site: Path) -> None:
     headers = read_headers(sample_site)
     assert "Content-Security-Policy" in headers
     found = violations(browser, sample_site, headers)
@@ -48,7 +47,7 @@ def test_no_page_breaks_the_policy(browser: Browser, sample_site: Path) -> None:
 
 
 def test_the_policy_is_enforced_so_a_missing_hash_is_caught(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     sample_site: Path,
 ) -> None:
     headers = read_headers(sample_site)

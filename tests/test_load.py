@@ -88,8 +88,8 @@ def test_duplicate_top_level_key_names_both_lines(tmp_path: Path) -> None:
 def test_tab_used_for_indentation(tmp_path: Path) -> None:
     services = edited_services("    name: Advice line\n", "\tname: Advice line\n")
     assert services_problems(tmp_path, services) == [
-        "data/services.yaml:3: YAML syntax error: while scanning for the next token:"
-        " found character '\\t' that cannot start any token"
+        "data/services.yaml:3: YAML syntax error: a tab is used for indentation;"
+        " indent with spaces instead"
     ]
 
 
