@@ -14,7 +14,7 @@ from pathlib import Path
 from .build import BUILDERS, BuildError, build_site
 from .errors import DataError
 from .today import today_from_env
-from .validate import load_project
+from .validate import load_project, warnings
 from .write import generate
 
 
@@ -28,7 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=date.fromisoformat, help="build as on this day, YYYY-MM-DD (default: today)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate data/ and content/ only")
+    check = commands.add_parser("check", help="validate data/ and content/ only")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (entries overdue for review, surveys with no outcome)",
+    )
     commands.add_parser("generate", help="write the markdown pages into build/docs")
     build = commands.add_parser("build", help="check, generate and build the site into site/")
     build.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
@@ -43,7 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         today = args.today or today_from_env()
         if args.command == "check":
             project = load_project(root)
-            print(f"ok: {len(project.services)} services and every other record are valid")
+            found = warnings(project, today)
+            for problem in found:
+                print(problem, file=sys.stderr)
+            if found and args.strict:
+                print(f"{_count(found, 'warning')}; --strict fails on warnings.", file=sys.stderr)
+                return 1
+            print(
+                f"ok: {len(project.services)} services and every other record are valid"
+                + (f", with {_count(found, 'warning')}" if found else "")
+            )
         elif args.command == "generate":
             generate(root, today)
             print("ok: pages written to build/docs")
@@ -62,3 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print("The site was not changed.", file=sys.stderr)
         return 2
     return 0
+
+
+def _count(items: list[object], noun: str) -> str:
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"

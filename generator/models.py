@@ -11,6 +11,7 @@ file in ``validate``. Service fields map onto Open Referral UK 3.0 (see ``oruk_s
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -178,6 +179,13 @@ class Service(Record):
     opening_times: Text | None = None  # (schedules.description)
     areas: NonEmptyTerms  # (service_areas)
     last_reviewed: date  # (assured_date)
+
+    def review_due(self, months: int) -> date:
+        """The day this entry falls out of date: ``months`` after ``last_reviewed``."""
+        reviewed = self.last_reviewed
+        total = reviewed.month - 1 + months
+        year, month = reviewed.year + total // 12, total % 12 + 1
+        return date(year, month, min(reviewed.day, monthrange(year, month)[1]))
 
     @model_validator(mode="after")
     def _ages(self) -> Service:

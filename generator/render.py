@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -120,14 +119,6 @@ def stage_state(stage: models.Stage, today: date) -> str:
     if today < stage.start:
         return "next"
     return "done" if stage.end is not None and today > stage.end else "current"
-
-
-def review_due(service: models.Service, months: int, today: date) -> date:
-    """The date a service's entry falls out of date (stale records must be flagged)."""
-    reviewed = service.last_reviewed
-    total = reviewed.month - 1 + months
-    year, month_index = reviewed.year + total // 12, total % 12 + 1
-    return date(year, month_index, min(reviewed.day, monthrange(year, month_index)[1]))
 
 
 def age_range(service: models.Service) -> str:
@@ -290,7 +281,7 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         "files": files,
         "survey_state": lambda s: survey_state(s, today),
         "stage_state": lambda s: stage_state(s, today),
-        "review_due": lambda s: review_due(s, project.site.review_months, today),
+        "review_due": lambda s: s.review_due(project.site.review_months),
         "age_range": age_range,
     }
 

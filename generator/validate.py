@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -46,6 +47,7 @@ class Project:
     documents: list[models.Document]
     surveys: list[models.Survey]
     content: dict[str, bytes]  # files of content/ by relative path
+    sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_project(root: Path) -> Project:
@@ -110,7 +112,37 @@ def load_project(root: Path) -> Project:
         documents=parsed["documents.yaml"].documents,
         surveys=parsed["surveys.yaml"].surveys,
         content=content,
+        sources=sources,
     )
+
+
+def warnings(project: Project, today: date) -> list[Problem]:
+    """What is allowed today but must be put right soon; ``check --strict`` fails on it.
+
+    The SEND Code of Practice asks for an offer that is up to date, and regulation 56 for
+    the response to comments to be published: so an entry past its review date, and a
+    closed survey with no published outcome, are flagged.
+    """
+    found = []
+    months = project.site.review_months
+    services = project.sources.get("services.yaml")
+    for i, service in enumerate(project.services):
+        due = service.review_due(months)
+        if services and due < today:
+            msg = (
+                f"warning: overdue for review: last reviewed {service.last_reviewed}, "
+                f"due {due} ({months} months later)"
+            )
+            found.append(services.problem(("services", i, "last_reviewed"), msg))
+    surveys = project.sources.get("surveys.yaml")
+    for i, survey in enumerate(project.surveys):
+        if surveys and survey.closes < today and survey.outcome is None:
+            msg = (
+                f"warning: closed on {survey.closes} but has no outcome: publish what you heard "
+                "and what changed"
+            )
+            found.append(surveys.problem(("surveys", i), msg))
+    return sorted(found)
 
 
 # --- schema errors, in words ---------------------------------------------------------------
@@ -262,8 +294,8 @@ def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> li
         source = sources.get(name)
         fields = models.TERM_FIELDS.get(kind, {})
         for i, item in _raw_records(source, kind) if source else []:
-            for field, vocabulary in fields.items():
-                value = item.get(field)
+            for key, vocabulary in fields.items():
+                value = item.get(key)
                 values = [value] if isinstance(value, str) else value
                 for j, term in enumerate(values if isinstance(values, list) else []):
                     if (
@@ -271,7 +303,7 @@ def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> li
                         and _SLUG.fullmatch(term)
                         and term not in terms[vocabulary]
                     ):
-                        loc = (kind, i, field, j) if isinstance(value, list) else (kind, i, field)
+                        loc = (kind, i, key, j) if isinstance(value, list) else (kind, i, key)
                         choices = ", ".join(terms[vocabulary]) or f"(no {vocabulary} defined)"
                         problems.append(source.problem(loc, f"'{term}' is not one of {choices}"))
     return problems

@@ -48,10 +48,42 @@ BAD_PROJECT_STDERR = (
 
 
 def test_check_on_valid_data_prints_ok_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--root", str(MINIMAL), "check"]) == 0
+    assert main(["--root", str(MINIMAL), "--today", "2026-04-01", "check"]) == 0
     out, err = capsys.readouterr()
     assert out == "ok: 2 services and every other record are valid\n"
     assert err == ""
+
+
+SURVEY_WARNING = (
+    "data/surveys.yaml:2: surveys[0]: warning: closed on 2026-04-30 but has no outcome:"
+    " publish what you heard and what changed"
+)
+REVIEW_WARNING = (
+    "data/services.yaml:18: services[0].last_reviewed: warning: overdue for review:"
+    " last reviewed 2026-09-14, due 2027-09-14 (12 months later)"
+)
+
+
+def test_warnings_are_shown_but_pass_without_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(MINIMAL), "--today", "2026-11-23", "check"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "ok: 2 services and every other record are valid, with 1 warning\n"
+    assert err == f"{SURVEY_WARNING}\n"
+
+
+def test_check_strict_fails_on_stale_entries_and_missing_outcomes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--root", str(MINIMAL), "--today", "2027-09-15", "check", "--strict"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"{REVIEW_WARNING}\n{SURVEY_WARNING}\n2 warnings; --strict fails on warnings.\n"
+
+
+def test_check_strict_passes_when_everything_is_current(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--root", str(MINIMAL), "--today", "2026-04-01", "check", "--strict"]) == 0
 
 
 def test_check_on_bad_data_lists_every_problem_then_a_count_and_exits_1(

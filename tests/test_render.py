@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.render import environment, render_site, review_due, survey_state, text
+from generator.render import environment, render_site, survey_state, text
 from generator.validate import load_project
 
 from .conftest import TODAY
@@ -96,5 +96,5 @@ def test_review_falls_due_after_the_configured_months() -> None:
     service = (
         load_project(FIXTURE).services[0].model_copy(update={"last_reviewed": date(2025, 11, 30)})
     )
-    assert review_due(service, 12, TODAY) == date(2026, 11, 30)
-    assert review_due(service, 3, TODAY) == date(2026, 2, 28)
+    assert service.review_due(12) == date(2026, 11, 30)
+    assert service.review_due(3) == date(2026, 2, 28)
