@@ -23,6 +23,7 @@ import nh3
 
 from . import models
 from .errors import DataError, Problem
+from .oruk import services_feed
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -303,6 +304,7 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         "surveys.md": page("surveys.md", "data/surveys.yaml", depth=0),
         "other-formats.md": page("other-formats.md", "data/site.yaml", depth=0),
     }
+    pages["open-data/services.json"] = services_feed(services, project.vocabularies)
     for audience in project.vocabularies.audiences:
         pages[f"audiences/{audience.id}.md"] = page(
             "audience.md", "data/", audience=audience, depth=1

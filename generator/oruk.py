@@ -1,0 +1,159 @@
+"""Services as Open Referral UK 3.0 records: the open data feed ``open-data/services.json``.
+
+ORUK (the UK profile of HSDS) is what councils' family-information directories exchange.
+Publishing the offer in it lets other directories reuse the records instead of retyping
+them. Ids are UUIDs, as ORUK asks, derived from our ids so they stay the same between
+builds. Fields ORUK has no name for (how to get the service) use HSDS 3.0's names, which
+ORUK allows as extensions. Vocabulary terms become ``attributes`` with taxonomy terms.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from . import models
+
+
+def _uid(*parts: str) -> str:
+    return str(uuid5(NAMESPACE_URL, "local-offer:" + "/".join(parts)))
+
+
+def _drop_empty(value: Any) -> Any:
+    """ORUK fields are typed, not nullable: leave out what we do not know."""
+    if isinstance(value, dict):
+        return {k: _drop_empty(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+def service_record(service: models.Service, vocab: models.Vocabularies) -> dict[str, Any]:
+    """One service in ORUK 3.0 shape."""
+    sid = _uid("service", service.id)
+    org = _uid("organisation", service.organisation)
+
+    def term(vocabulary: str, term_id: str) -> dict[str, Any]:
+        found = next(t for t in getattr(vocab, vocabulary) if t.id == term_id)
+        tid = _uid("term", vocabulary, term_id)
+        return {
+            "id": _uid("attribute", service.id, vocabulary, term_id),
+            "link_id": sid,
+            "link_type": "service",
+            "taxonomy_term_id": tid,
+            "taxonomy_term": {
+                "id": tid,
+                "name": found.name,
+                "description": found.description or found.name,
+                "taxonomy": f"local-offer:{vocabulary}",
+                "term": term_id,
+            },
+        }
+
+    attributes = [term("disciplines", service.discipline)]
+    for vocabulary in ("levels", "strands", "audiences", "needs", "delivery"):
+        attributes += [term(vocabulary, t) for t in getattr(service, vocabulary)]
+    areas = {t.id: t.name for t in vocab.areas}
+    contact = service.contact
+    record = {
+        "id": sid,
+        "name": service.name,
+        "status": service.status,
+        "description": service.description,
+        "url": contact.web,
+        "email": contact.email,
+        "minimum_age": service.min_age,
+        "maximum_age": service.max_age,
+        "assured_date": service.last_reviewed.isoformat(),
+        "organization_id": org,
+        "organization": {
+            "id": org,
+            "name": service.organisation,
+            "description": service.organisation,
+        },
+        "contacts": [
+            {
+                "id": _uid("contact", service.id),
+                "service_id": sid,
+                "name": service.name,
+                "phones": [{"id": _uid("phone", service.id), "number": contact.phone}],
+            }
+        ]
+        if contact.phone
+        else [],
+        "cost_options": [
+            {"id": _uid("cost", service.id), "service_id": sid, "amount_description": service.cost}
+        ],
+        "schedules": [
+            {
+                "id": _uid("schedule", service.id),
+                "service_id": sid,
+                "description": service.opening_times,
+            }
+        ]
+        if service.opening_times
+        else [],
+        "service_areas": [
+            {"id": _uid("area", service.id, a), "service_id": sid, "name": areas[a]}
+            for a in service.areas
+        ],
+        "service_at_locations": [
+            _location(service.id, sid, i, place) for i, place in enumerate(service.locations)
+        ],
+        "attributes": attributes,
+        # HSDS 3.0 names, allowed in ORUK as extensions:
+        "eligibility_description": service.eligibility,
+        "application_process": service.access.referral_route,
+    }
+    return _drop_empty(record)
+
+
+def _location(service_id: str, sid: str, index: int, place: models.Location) -> dict[str, Any]:
+    lid = _uid("location", service_id, str(index))
+    address = {
+        "id": _uid("address", service_id, str(index)),
+        "location_id": lid,
+        "address_1": place.address or place.name,
+        "city": "",
+        "state_province": "",
+        "postal_code": place.postcode or "",
+        "country": "GB",
+        "address_type": "physical",
+    }
+    return {
+        "id": _uid("service_at_location", service_id, str(index)),
+        "service_id": sid,
+        "location_id": lid,
+        "location": {
+            "id": lid,
+            "location_type": "physical",
+            "name": place.name,
+            "addresses": [address] if place.address or place.postcode else [],
+            "accessibility": [
+                {
+                    "id": _uid("accessibility", service_id, str(index)),
+                    "location_id": lid,
+                    "description": place.accessibility,
+                }
+            ]
+            if place.accessibility
+            else [],
+        },
+    }
+
+
+def services_feed(services: list[models.Service], vocab: models.Vocabularies) -> bytes:
+    """All services as one page of ORUK's paginated service list."""
+    contents = [service_record(s, vocab) for s in services]
+    feed = {
+        "total_items": len(contents),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(contents),
+        "first_page": True,
+        "last_page": True,
+        "empty": not contents,
+        "contents": contents,
+    }
+    return (json.dumps(feed, indent=2, ensure_ascii=False) + "\n").encode()

@@ -1,0 +1,53 @@
+"""The open data feed: every service is a valid Open Referral UK 3.0 record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from generator.oruk import service_record, services_feed
+
+from .test_build import SAMPLE
+
+SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared/reference/oruk-3.0/service_with_definitions.json"
+)
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft202012Validator:
+    if not SCHEMA.is_file():
+        pytest.fail(f"the ORUK 3.0 schema is not at {SCHEMA} (shared/ sits beside the project)")
+    return Draft202012Validator(json.loads(SCHEMA.read_text()))
+
+
+def test_every_sample_service_is_a_valid_oruk_record(validator: Draft202012Validator) -> None:
+    for service in SAMPLE.services:
+        errors = [
+            e.message for e in validator.iter_errors(service_record(service, SAMPLE.vocabularies))
+        ]
+        assert errors == [], service.id
+
+
+def test_the_feed_carries_what_a_family_needs(sample_site: Path) -> None:
+    feed = json.loads((sample_site / "open-data" / "services.json").read_text())
+    assert feed["total_items"] == len(SAMPLE.services) == len(feed["contents"])
+    first, record = SAMPLE.services[0], feed["contents"][0]
+    by_name = {r["name"]: r for r in feed["contents"]}
+    record = by_name[first.name]
+    assert record["status"] == first.status
+    assert record["assured_date"] == first.last_reviewed.isoformat()
+    assert record["organization"]["name"] == first.organisation
+    assert record["application_process"] == first.access.referral_route
+    terms = {a["taxonomy_term"]["term"] for a in record["attributes"]}
+    assert {first.discipline, *first.levels, *first.strands} <= terms
+    assert len({r["id"] for r in feed["contents"]}) == len(feed["contents"])
+
+
+def test_ids_are_stable_between_builds() -> None:
+    assert services_feed(SAMPLE.services, SAMPLE.vocabularies) == services_feed(
+        SAMPLE.services, SAMPLE.vocabularies
+    )
