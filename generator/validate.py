@@ -30,7 +30,7 @@ GENERATED_TOP = (
     "surveys.md",
     "other-formats.md",
 )
-GENERATED_DIRS = ("audiences", "services", "updates")
+GENERATED_DIRS = ("audiences", "services", "updates", "open-data")
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # other shapes get the schema's own error
 
 
