@@ -96,6 +96,35 @@ def serve(site: Path, headers: dict[str, str]) -> tuple[str, http.server.Threadi
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+def write_project(tmp_path: Path, **files: str | bytes | None) -> Path:
+    """Copy the minimal project; ``services=...`` replaces data/services.yaml (text or bytes),
+    None removes it, and a name the fixture lacks (``servics``) adds that file."""
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    for name, content in files.items():
+        path = root / "data" / f"{name}.yaml"
+        if content is None:
+            path.unlink()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def problems(root: Path) -> list[str]:
+    """The problems ``load_project`` raises for ``root``, as people read them."""
+    from generator.errors import DataError
+    from generator.validate import load_project
+
+    with pytest.raises(DataError) as info:
+        load_project(root)
+    return [str(problem) for problem in info.value.problems]
+
+
 def copy_project(dest: Path) -> Path:
     """A private copy of the sample project (data, content, theme, mkdocs.yml) to change."""
     for name in ("data", "content", "theme"):

@@ -153,29 +153,27 @@ def test_a_strict_build_failure_leaves_the_previous_site_untouched(project: Path
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
-def test_plain_mkdocs_build_runs_the_generator_through_the_plugin(project: Path) -> None:
+def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Plain ``mkdocs build --strict ARGS`` in ``project``, as an editor would run it."""
     env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *args],
         cwd=project,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_plain_mkdocs_build_runs_the_generator_through_the_plugin(project: Path) -> None:
+    result = mkdocs(project)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "services" / SAMPLE.services[0].id / "index.html").is_file()
 
 
 def test_plain_mkdocs_build_reports_data_problems_without_a_traceback(project: Path) -> None:
     (project / "data" / "updates.yaml").write_text("updates:\n  - id: Bad Id\n")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = mkdocs(project)
     assert result.returncode == 1
     assert "data/updates.yaml:2: updates[0].id: 'Bad Id' is not an id" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,17 +11,9 @@ import pytest
 
 from generator.cli import main
 
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+from .conftest import MINIMAL, write_project
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def write_project(tmp_path: Path, **files: str) -> Path:
-    """Copy the minimal project; ``services="..."`` replaces data/services.yaml."""
-    root = tmp_path / "project"
-    shutil.copytree(MINIMAL, root)
-    for name, text in files.items():
-        (root / "data" / f"{name}.yaml").write_text(text, encoding="utf-8")
-    return root
 
 
 def edited(name: str, old: str, new: str) -> str:

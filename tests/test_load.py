@@ -6,45 +6,22 @@ Edits start from ``tests/fixtures/minimal``; its ``data/services.yaml`` has the
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from generator.errors import DataError
 from generator.load import load_yaml
 from generator.validate import load_project
 
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+from .conftest import MINIMAL, problems, write_project
+
 SERVICES = (MINIMAL / "data" / "services.yaml").read_text(encoding="utf-8")
 
 
 def edited_services(old: str, new: str) -> str:
     assert SERVICES.count(old) == 1, f"{old!r} should occur once in services.yaml"
     return SERVICES.replace(old, new)
-
-
-def write_project(tmp_path: Path, **files: str | bytes | None) -> Path:
-    """Copy the minimal project; ``services=...`` replaces data/services.yaml (text or bytes),
-    None removes it, and a name the fixture lacks (``servics``) adds that file."""
-    root = tmp_path / "project"
-    shutil.copytree(MINIMAL, root)
-    for name, content in files.items():
-        path = root / "data" / f"{name}.yaml"
-        if content is None:
-            path.unlink()
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(DataError) as info:
-        load_project(root)
-    return [str(problem) for problem in info.value.problems]
 
 
 def services_problems(tmp_path: Path, services: str | bytes) -> list[str]:

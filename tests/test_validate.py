@@ -7,15 +7,13 @@ thing, so the line numbers below are the fixture's; ``data/services.yaml`` there
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.errors import DataError
 from generator.validate import load_project
 
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+from .conftest import MINIMAL, problems, write_project
 
 
 def fixture_text(name: str) -> str:
@@ -33,25 +31,6 @@ def twice(name: str) -> str:
     """The fixture's ``data/<name>.yaml`` with its records written out a second time."""
     text = fixture_text(name)
     return text + text.split(f"{name}:\n", 1)[1]
-
-
-def write_project(tmp_path: Path, **files: str | None) -> Path:
-    """Copy the minimal project; ``services="..."`` replaces data/services.yaml, None drops it."""
-    root = tmp_path / "project"
-    shutil.copytree(MINIMAL, root)
-    for name, text in files.items():
-        path = root / "data" / f"{name}.yaml"
-        if text is None:
-            path.unlink()
-        else:
-            path.write_text(text, encoding="utf-8")
-    return root
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(DataError) as info:
-        load_project(root)
-    return [str(problem) for problem in info.value.problems]
 
 
 def service(tmp_path: Path, old: str, new: str) -> list[str]:
