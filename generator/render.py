@@ -205,18 +205,25 @@ def _render(env: jinja2.Environment, name: str, common: dict, extra: dict) -> st
         raise DataError([Problem(template, 1, "", f"template error: {exc}")]) from None
 
 
+_FRONT_MATTER = re.compile(r"\A(---\n.*?\n---\n)(.*)\Z", re.S)
+
+
 def _assemble(banner: str, body: str, footer: str) -> bytes:
     """A page: its body with the banner just below the title, then the common footer.
 
     The banner goes after the first heading, not before: builders take a page's title
-    from its first element only when that element is the ``# heading``.
+    from its first element only when that element is the ``# heading``. Front matter, if a
+    hand-written page has any, stays at the very top where builders look for it.
     """
-    title, rest = body.lstrip().split("\n", 1) if "\n" in body.lstrip() else (body, "")
+    front, body = ("", body.lstrip())
+    if match := _FRONT_MATTER.match(body):
+        front, body = match.group(1) + "\n", match.group(2).lstrip()
+    title, _, rest = body.partition("\n")
     if title.startswith("# "):
         page = f"{title}\n\n{banner}\n\n{rest.strip()}"
     else:
         page = f"{banner}\n\n{body.strip()}"
-    return f"{page.rstrip()}\n\n{footer.rstrip()}\n".encode()
+    return f"{front}{page.rstrip()}\n\n{footer.rstrip()}\n".encode()
 
 
 def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[str, bytes]:

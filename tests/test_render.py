@@ -98,3 +98,12 @@ def test_review_falls_due_after_the_configured_months() -> None:
     )
     assert service.review_due(12) == date(2026, 11, 30)
     assert service.review_due(3) == date(2026, 2, 28)
+
+
+def test_hand_written_pages_keep_front_matter_on_top(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "content" / "about.md").write_text("---\ntitle: About us\n---\n\n# About\n\nText.\n")
+    page = render(root)["about.md"].decode()
+    assert page.startswith("---\ntitle: About us\n---\n\n# About\n\n<!-- Copied from content/")
+    assert "\n\nText.\n\n---\n\n" in page  # then the body, then the common footer
