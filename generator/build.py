@@ -35,6 +35,7 @@ def build_site(
     today = today or today_from_env()
     site_dir = (site_dir or root / "site").resolve()
     generate(root, today)  # raises DataError before anything is built
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(root, site_dir)
     staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     try:
