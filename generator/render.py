@@ -145,13 +145,12 @@ def file_info(path: str, size: int | None) -> FileInfo:
     suffix = PurePosixPath(path).suffix.lower()
     kind = _FORMATS.get(suffix, suffix.lstrip(".").upper() or "File")
     if size is None or suffix == ".md":
-        return FileInfo(kind, None)
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            shown = f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-            return FileInfo(kind, shown)
-        size /= 1024
-    raise AssertionError("unreachable")
+        return FileInfo(kind, None)  # a page of the site, not a download
+    if size < 1024:
+        return FileInfo(kind, f"{size} bytes")
+    if size < 1024 * 1024:
+        return FileInfo(kind, f"{size / 1024:.1f} KB")
+    return FileInfo(kind, f"{size / 1024 / 1024:.1f} MB")
 
 
 class Terms:

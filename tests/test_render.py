@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.render import environment, render_site, survey_state, text
+from generator.render import FileInfo, environment, file_info, render_site, survey_state, text
 from generator.validate import load_project
 
 from .conftest import TODAY
@@ -107,3 +107,16 @@ def test_hand_written_pages_keep_front_matter_on_top(tmp_path: Path) -> None:
     page = render(root)["about.md"].decode()
     assert page.startswith("---\ntitle: About us\n---\n\n# About\n\n<!-- Copied from content/")
     assert "\n\nText.\n\n---\n\n" in page  # then the body, then the common footer
+
+
+@pytest.mark.parametrize(
+    ("path", "size", "kind", "shown"),
+    [
+        ("documents/plan.pdf", 1_468_006, "PDF", "1.4 MB"),
+        ("documents/Notes.DOCX", 20_480, "Word document", "20.0 KB"),
+        ("data.xyz", 300, "XYZ", "300 bytes"),
+        ("documents/guide.md", 9_000, "Web page", None),
+    ],
+)
+def test_download_links_say_what_and_how_big(path: str, size: int, kind: str, shown: str) -> None:
+    assert file_info(path, size) == FileInfo(kind, shown)
