@@ -54,10 +54,6 @@ def test_markdown_fields_lose_scripts_handlers_and_unsafe_links() -> None:
         assert needle not in page
 
 
-def test_a_deleted_record_has_no_page() -> None:
-    assert "services/advice-line.md" in render()
-
-
 def test_theme_file_of_the_same_name_overrides_a_template(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
