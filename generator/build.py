@@ -18,7 +18,7 @@ from pathlib import Path
 from .headers import write_headers
 from .links import broken_links
 from .today import today_from_env
-from .write import generate
+from .write import PAGES_READY, generate
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
 
@@ -34,12 +34,12 @@ def build_site(
     root = root.resolve()
     today = today or today_from_env()
     site_dir = (site_dir or root / "site").resolve()
-    generate(root, today)  # raises DataError before anything is built
+    docs = generate(root, today)  # raises DataError before anything is built
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(root, site_dir)
     staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     try:
-        _run_builder(builder, root, staging, today)
+        _run_builder(builder, root, staging, today, docs)
         write_headers(staging)
         broken = broken_links(staging)
         if broken:
@@ -53,7 +53,7 @@ def build_site(
     return site_dir
 
 
-def _run_builder(builder: str, root: Path, out: Path, today: date) -> None:
+def _run_builder(builder: str, root: Path, out: Path, today: date, docs: Path) -> None:
     """Run ``builder`` in strict mode so that it writes the site into ``out``.
 
     MkDocs and ProperDocs take ``-d``. Zensical has no such option and only writes inside
@@ -68,6 +68,7 @@ def _run_builder(builder: str, root: Path, out: Path, today: date) -> None:
     env = {
         **os.environ,
         "LOCAL_OFFER_TODAY": today.isoformat(),
+        PAGES_READY: str(docs.resolve()),
         "SOURCE_DATE_EPOCH": str(int(datetime.combine(today, time(), UTC).timestamp())),
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .build import BUILDERS, BuildError, build_site
 from .errors import DataError
+from .render import environment, render_site
 from .today import today_from_env
 from .validate import load_project, warnings
 from .write import generate
@@ -28,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         "--today", type=date.fromisoformat, help="build as on this day, YYYY-MM-DD (default: today)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate data/ and content/ only")
+    check = commands.add_parser(
+        "check", help="validate data/, content/ and templates; build nothing"
+    )
     check.add_argument(
         "--strict",
         action="store_true",
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         today = args.today or today_from_env()
         if args.command == "check":
             project = load_project(root)
+            render_site(project, today, environment(root))  # templates and page names too
             found = warnings(project, today)
             for problem in found:
                 print(problem, file=sys.stderr)
@@ -66,10 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ok: site built into {site}")
     except DataError as exc:
         print(exc, file=sys.stderr)
-        count = len(exc.problems)
-        print(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr
-        )
+        print(f"{_count(exc.problems, 'problem')} found; nothing was built.", file=sys.stderr)
         return 1
     except BuildError as exc:
         print(exc, file=sys.stderr)

@@ -45,7 +45,8 @@ Text = Annotated[str, Field(min_length=1)]
 #: Markdown text: headings (###), lists, emphasis and links; raw HTML is removed.
 Markdown = Annotated[str, Field(min_length=1)]
 #: Lower-case id used in page addresses: letters, digits and single hyphens.
-Slug = Annotated[str, _check(r"[a-z0-9]+(-[a-z0-9]+)*", "an id: use a-z, 0-9 and hyphens")]
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+Slug = Annotated[str, _check(SLUG.pattern, "an id: use a-z, 0-9 and hyphens")]
 #: A web address people can open: only https and http (no javascript: or data:).
 WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web address (https://…)")]
 #: An email address.

@@ -6,6 +6,7 @@ It holds no logic of its own (ProperDocs runs it too; Zensical skips plugins, wh
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,15 @@ from mkdocs.plugins import BasePlugin
 
 from .errors import DataError
 from .today import today_from_env
-from .write import generate
+from .write import PAGES_READY, generate
 
 
 class LocalOfferPlugin(BasePlugin):
     """Generates the pages into ``docs_dir`` before each build."""
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if os.environ.get(PAGES_READY) == str(Path(config.docs_dir).resolve()):
+            return  # ``python -m generator build`` generated them a moment ago
         root = Path(config.config_file_path).resolve().parent
         try:
             generate(root, today_from_env(), Path(config.docs_dir))

@@ -323,6 +323,10 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         pages[f"updates/{update.id}.md"] = page(
             "update.md", "data/updates.yaml", update=update, depth=1
         )
+    clashes = sorted(name for name in content if name in pages)
+    if clashes:
+        msg = "has the name of a generated page; rename or move it"
+        raise DataError([Problem(f"content/{name}", 1, "", msg) for name in clashes])
     for name, data in content.items():
         if name.endswith(".md"):
             depth = name.count("/")

@@ -8,7 +8,6 @@ person can fix them all in one go instead of one per build.
 from __future__ import annotations
 
 import difflib
-import re
 import typing
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,18 +19,6 @@ from pydantic import BaseModel, ValidationError
 from . import models
 from .errors import DataError, Problem
 from .load import Loc, Source, load_content, load_yaml
-
-#: Page paths the generator writes; a hand-written page of the same name would be lost.
-GENERATED_TOP = (
-    "index.md",
-    "balanced-system.md",
-    "timeline.md",
-    "documents.md",
-    "surveys.md",
-    "other-formats.md",
-)
-GENERATED_DIRS = ("audiences", "services", "updates", "open-data")
-_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # other shapes get the schema's own error
 
 
 @dataclass(frozen=True)
@@ -84,7 +71,6 @@ def load_project(root: Path) -> Project:
 
     content, found = load_content(root / "content")
     problems += found
-    problems += _check_content(root)
     # Checks across records read the raw data, so that a record with a schema error is
     # still checked for unknown terms and duplicate ids in the same run.
     problems += _duplicate_ids(sources)
@@ -300,7 +286,7 @@ def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> li
                 for j, term in enumerate(values if isinstance(values, list) else []):
                     if (
                         isinstance(term, str)
-                        and _SLUG.fullmatch(term)
+                        and models.SLUG.fullmatch(term)
                         and term not in terms[vocabulary]
                     ):
                         loc = (kind, i, key, j) if isinstance(value, list) else (kind, i, key)
@@ -335,18 +321,3 @@ def _document_path_problem(content: dict[str, bytes], name: str) -> str | None:
     if name not in content:
         return f"'{name}' is not a file in content/"
     return None
-
-
-def _check_content(root: Path) -> list[Problem]:
-    """Hand-written pages must not take the place of generated ones."""
-    content = root / "content"
-    problems = []
-    for name in GENERATED_TOP:
-        if (content / name).exists():
-            msg = "has the name of a generated page; rename it (the generated page wins)"
-            problems.append(Problem(f"content/{name}", 1, "", msg))
-    for name in GENERATED_DIRS:
-        if (content / name).exists():
-            msg = f"folder holds generated pages; put hand-written pages elsewhere than {name}/"
-            problems.append(Problem(f"content/{name}", 1, "", msg))
-    return problems

@@ -198,3 +198,22 @@ def test_text_typed_into_yaml_is_shown_literally(project: Path) -> None:
     assert "<em>markdown</em>" in html
     for needle in ("<script>alert", "javascript:", "onerror"):
         assert needle not in html
+
+
+def test_build_generates_once_and_the_plugin_trusts_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plugin inside the builder skips its own pass when ``build`` has just generated."""
+    from generator.plugin import LocalOfferPlugin
+    from generator.write import PAGES_READY
+
+    docs = (project / "build" / "docs").resolve()
+    calls: list[Path] = []
+    monkeypatch.setattr("generator.plugin.generate", lambda *args: calls.append(args[2]))
+    config = type("Config", (), {"docs_dir": str(docs), "config_file_path": str(project / "x")})
+    monkeypatch.setenv(PAGES_READY, str(docs))
+    LocalOfferPlugin().on_pre_build(config=config)
+    assert calls == []
+    monkeypatch.setenv(PAGES_READY, str(docs.parent / "elsewhere"))
+    LocalOfferPlugin().on_pre_build(config=config)
+    assert calls == [docs]

@@ -160,3 +160,15 @@ def test_python_m_generator_check_exits_1_without_a_traceback(tmp_path: Path) ->
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == BAD_PROJECT_STDERR
+
+
+def test_check_also_renders_so_a_broken_template_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_project(tmp_path)
+    (root / "theme").mkdir()
+    (root / "theme" / "timeline.md").write_text("# Timeline\n\n{% if %}\n")
+    assert main(["--root", str(root), "--today", "2026-04-01", "check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{root / 'theme' / 'timeline.md'}:3: ")
+    assert err.endswith("1 problem found; nothing was built.\n")

@@ -116,3 +116,17 @@ def test_hand_written_pages_keep_front_matter_on_top(tmp_path: Path) -> None:
 )
 def test_download_links_say_what_and_how_big(path: str, size: int, kind: str, shown: str) -> None:
     assert file_info(path, size) == FileInfo(kind, shown)
+
+
+def test_a_hand_written_page_cannot_take_a_generated_pages_place(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "content" / "services").mkdir()
+    (root / "content" / "services" / "advice-line.md").write_text("# Mine\n")
+    (root / "content" / "timeline.md").write_text("# Mine too\n")
+    with pytest.raises(DataError) as caught:
+        render(root)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/services/advice-line.md:1: has the name of a generated page; rename or move it",
+        "content/timeline.md:1: has the name of a generated page; rename or move it",
+    ]
