@@ -1,13 +1,17 @@
 """Stage 5: build the site with a builder, replacing ``site/`` only after a complete build.
 
 The builder writes into a fresh folder beside ``site/``; only when it has finished without
-a single warning is that folder swapped in. A build that fails, or is killed midway,
-leaves the published ``site/`` as it was, and the next build clears any leftovers.
+a single warning, every internal link resolves and no page holds an inline script is that
+folder swapped in. A build that fails, or is killed midway, leaves the published ``site/``
+as it was, and the next build clears any leftovers. One build of a project runs at a time
+(``write.project_lock``), and the build writes and deletes only its site folder, its
+staging folders beside it and ``build/``.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -15,16 +19,21 @@ import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from .errors import BuildError
 from .headers import write_headers
 from .links import broken_links
+from .render import navigation
 from .today import today_from_env
-from .write import PAGES_READY, generate
+from .write import PAGES_READY, generate, project_lock, refuse_links
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
+__all__ = ["BUILDERS", "BuildError", "build_site"]
 
-
-class BuildError(Exception):
-    """The builder failed or warned; the message is what it said."""
+#: Folders and files of a project that a site folder may never be, or be inside.
+SOURCES = {
+    ".ci", ".git", ".venv", "bench", "build", "content", "data", "generator", "tests",
+    "theme", "mkdocs.yml", "pyproject.toml", "README.md", "Makefile",
+}  # fmt: skip
 
 
 def build_site(
@@ -33,32 +42,74 @@ def build_site(
     """Generate the pages and build them into ``site_dir`` (default ``root/site``)."""
     root = root.resolve()
     today = today or today_from_env()
-    site_dir = (site_dir or root / "site").resolve()
-    docs = generate(root, today)  # raises DataError before anything is built
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    _recover(root, site_dir)
-    staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+    refuse_links(root, "site", "content", "data", "theme", "build")
+    site_dir = safe_site_dir(root, site_dir)
     try:
-        _run_builder(builder, root, staging, today, docs)
-        write_headers(staging)
-        broken = broken_links(staging)
-        if broken:
-            shown = "\n".join(broken[:30]) + (
-                f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
-            )
-            raise BuildError(f"{len(broken)} broken link(s) in the built site:\n{shown}")
-        _swap(staging, site_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with project_lock(root):
+            # raises DataError before anything is built
+            docs, project = generate(root, today, builder=builder)
+            site_dir.parent.mkdir(parents=True, exist_ok=True)
+            _recover(root, site_dir)
+            staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+            try:
+                _run_builder(builder, root, staging, today, docs, navigation(project))
+                write_headers(staging)
+                broken = broken_links(staging)
+                if broken:
+                    shown = "\n".join(broken[:30]) + (
+                        f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
+                    )
+                    raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
+                _swap(staging, site_dir)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:  # a full disk, a read-only folder: the environment, not the data
+        where = f" {exc.filename}" if exc.filename else ""
+        raise BuildError(f"cannot write{where}: {exc.strerror or exc}") from None
     return site_dir
 
 
-def _run_builder(builder: str, root: Path, out: Path, today: date, docs: Path) -> None:
+def safe_site_dir(root: Path, site_dir: Path | None) -> Path:
+    """``site_dir`` as an absolute path, if the build may replace it; else ``BuildError``.
+
+    The build deletes the old site when it swaps in the new one, so the folder must not be
+    a link, the project, one of its parents or sources, or a folder that holds something
+    other than a site this generator built (``index.html`` and ``_headers``).
+    """
+    given = Path(os.path.abspath(site_dir or root / "site"))
+    if given.is_symlink():
+        raise BuildError(f"the site folder {given} is a link; give a real folder")
+    target = given.resolve()
+    if root.is_relative_to(target):
+        raise BuildError(f"the site folder {target} holds the project itself; give another")
+    if target.is_relative_to(root):
+        first = target.relative_to(root).parts[0]
+        if first in SOURCES:
+            raise BuildError(
+                f"the site folder {target} is inside the project's {first}; "
+                "give a folder of its own, such as site/"
+            )
+    if target.exists():
+        if not target.is_dir():
+            raise BuildError(f"the site folder {target} is a file; give a folder")
+        ours = (target / "index.html").is_file() and (target / "_headers").is_file()
+        if not ours and any(target.iterdir()):
+            raise BuildError(
+                f"the site folder {target} already holds files that are not a site built "
+                "here; give an empty or new folder, so nothing else is deleted"
+            )
+    return target
+
+
+def _run_builder(
+    builder: str, root: Path, out: Path, today: date, docs: Path, nav: list[object]
+) -> None:
     """Run ``builder`` in strict mode so that it writes the site into ``out``.
 
-    MkDocs and ProperDocs take ``-d``. Zensical has no such option and only writes inside
-    the project, so it gets a throwaway config that inherits ``mkdocs.yml`` and sets
-    ``site_dir`` to a folder under ``build/``, which is then moved to ``out``.
+    Every builder gets a throwaway config beside ``mkdocs.yml`` that inherits it and adds
+    what comes from the data (the navigation). MkDocs and ProperDocs take ``-d``; Zensical
+    has no such option and only writes inside the project, so its config sets ``site_dir``
+    to a folder under ``build/``, which is then moved to ``out``.
     """
     if builder not in BUILDERS:
         raise BuildError(f"unknown builder '{builder}'; choose one of {', '.join(BUILDERS)}")
@@ -74,24 +125,23 @@ def _run_builder(builder: str, root: Path, out: Path, today: date, docs: Path) -
         "DISABLE_MKDOCS_2_WARNING": "true",
         "NO_COLOR": "1",
     }
-    command = [sys.executable, "-m", builder, "build", "--strict"]
-    config = root / "mkdocs.yml"
+    config = root / f".local-offer-{os.getpid()}.yml"
+    lines = ["INHERIT: mkdocs.yml", f"nav: {json.dumps(nav)}"]
+    command = [sys.executable, "-m", builder, "build", "--strict", "-f", str(config)]
     inside = None
     if builder == "zensical":
         inside = root / "build" / f"zensical-site-{os.getpid()}"
-        config = root / f".zensical-{os.getpid()}.yml"
-        rel = inside.relative_to(root).as_posix()
-        config.write_text(f"INHERIT: mkdocs.yml\nsite_dir: {rel}\n", encoding="utf-8")
-        command += ["-f", str(config)]
+        lines.append(f"site_dir: {inside.relative_to(root).as_posix()}")
     else:
-        command += ["-f", str(config), "-d", str(out)]
+        command += ["-d", str(out)]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     try:
         result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
         if inside is not None and result.returncode == 0:
             shutil.move(inside, out)
     finally:
+        config.unlink(missing_ok=True)
         if inside is not None:
-            config.unlink(missing_ok=True)
             shutil.rmtree(inside, ignore_errors=True)
     if result.returncode != 0 or not (out / "index.html").is_file():
         said = [
@@ -113,7 +163,10 @@ def _swap(new: Path, site_dir: Path) -> None:
 
 
 def _recover(root: Path, site_dir: Path) -> None:
-    """Clear what a killed build left behind, restoring the old site if it was mid-swap."""
+    """Clear what a killed build left behind, restoring the old site if it was mid-swap.
+
+    Safe because the caller holds the project's lock: no other build is running.
+    """
     leftovers = sorted(site_dir.parent.glob(f".{site_dir.name}.old-*"))
     if leftovers and not site_dir.exists():
         os.replace(leftovers.pop(), site_dir)
@@ -122,6 +175,7 @@ def _recover(root: Path, site_dir: Path) -> None:
         *site_dir.parent.glob(f".{site_dir.name}.building-*"),
         *(root / "build").glob("zensical-site-*"),
     ]:
-        shutil.rmtree(path, ignore_errors=True)
-    for path in root.glob(".zensical-*.yml"):
+        if not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+    for path in [*root.glob(".local-offer-*.yml"), *root.glob(".zensical-*.yml")]:
         path.unlink(missing_ok=True)

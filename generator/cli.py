@@ -11,44 +11,67 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .build import BUILDERS, BuildError, build_site
-from .errors import DataError
+from .build import BUILDERS, build_site
+from .errors import BuildError, DataError
 from .render import environment, render_site
 from .today import today_from_env
 from .validate import load_project, warnings
-from .write import generate
+from .write import generate, project_lock
 
 
 def _parser() -> argparse.ArgumentParser:
+    # --root and --today may come before or after the command (README: build --today …).
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--root", type=Path, default=argparse.SUPPRESS, help="project folder (default: .)"
+    )
+    shared.add_argument(
+        "--today",
+        type=_day,
+        default=argparse.SUPPRESS,
+        help="build as on this day, YYYY-MM-DD (default: today)",
+    )
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Build a Local Offer website from data/ and content/.",
-    )
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: .)")
-    parser.add_argument(
-        "--today", type=date.fromisoformat, help="build as on this day, YYYY-MM-DD (default: today)"
+        parents=[shared],
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
-        "check", help="validate data/, content/ and templates; build nothing"
+        "check", parents=[shared], help="validate data/, content/ and templates; build nothing"
     )
     check.add_argument(
         "--strict",
         action="store_true",
         help="fail on warnings too (entries overdue for review, surveys with no outcome)",
     )
-    commands.add_parser("generate", help="write the markdown pages into build/docs")
-    build = commands.add_parser("build", help="check, generate and build the site into site/")
+    commands.add_parser(
+        "generate", parents=[shared], help="write the markdown pages into build/docs"
+    )
+    build = commands.add_parser(
+        "build", parents=[shared], help="check, generate and build the site into site/"
+    )
     build.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
     build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
     return parser
 
 
+def _day(value: str) -> date:
+    """A ``--today`` the builders can use: a real date from 1970 to 2100."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date written as YYYY-MM-DD") from None
+    if not date(1970, 1, 1) <= day <= date(2100, 12, 31):
+        raise argparse.ArgumentTypeError(f"{value} is not between 1970 and 2100")
+    return day
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    root = args.root.resolve()
+    root = getattr(args, "root", Path.cwd()).resolve()
     try:
-        today = args.today or today_from_env()
+        today = getattr(args, "today", None) or today_from_env()
         if args.command == "check":
             project = load_project(root)
             render_site(project, today, environment(root))  # templates and page names too
@@ -63,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                 + (f", with {_count(found, 'warning')}" if found else "")
             )
         elif args.command == "generate":
-            generate(root, today)
+            with project_lock(root):
+                generate(root, today)
             print("ok: pages written to build/docs")
         else:
             site = build_site(root, args.site_dir, today, args.builder)
@@ -74,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BuildError as exc:
         print(exc, file=sys.stderr)
+        print("The site was not changed.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk or a read-only folder while generating
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
         print("The site was not changed.", file=sys.stderr)
         return 2
     return 0

@@ -23,9 +23,33 @@ class Problem:
         return f"{self.file}:{self.line}:{where} {self.message}"
 
 
-class DataError(Exception):
+class GeneratorError(Exception):
+    """Base of the errors that reach a person: the CLI and the plugin catch this one type."""
+
+    exit_code = 2
+
+
+class BuildError(GeneratorError):
+    """The build could not be done (the builder failed, a folder is unsafe, the disk is
+    full); the message says what, in one or a few lines."""
+
+
+class DataError(GeneratorError):
     """Raised with every problem found; ``str()`` gives one ``file:line: where: what`` a line."""
+
+    exit_code = 1
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def shown(value: object) -> str:
+    """A value as quoted in a message: its first line, cut short.
+
+    A message never repeats more of a file than the line it points at (a mistaken file can
+    hold anything, and the message ends up in a CI log).
+    """
+    text = str(value).strip()
+    first = text.split("\n", 1)[0]
+    return first[:60] + ("…" if len(first) > 60 or first != text else "")

@@ -8,6 +8,7 @@ the HTML the visitor will get, so a broken link fails the build whatever made it
 from __future__ import annotations
 
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,19 +29,33 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
+        self.scripts: list[str] = []  # what a script-src 'self' policy would block
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        inline = tag == "script" and not found.get("src")
+        if inline and "json" not in (found.get("type") or ""):  # JSON data never runs
+            self.scripts.append("an inline <script>")
         for name, value in attrs:
+            if name.startswith("on"):
+                self.scripts.append(f"an inline handler {name}= on <{tag}>")
             if value is None:
                 continue
+            if name in ("href", "src", "action") and _RUNS.match(value):
+                self.scripts.append(f"a {value.split(':')[0].strip()}: address on <{tag}>")
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
             elif (tag, name) in _LINK_ATTRS:
                 self.links.append(value)
 
 
+_RUNS = re.compile(r"\s*(javascript|vbscript|data)\s*:", re.I)
+
+
 def broken_links(site: Path) -> list[str]:
-    """Every internal link in ``site`` whose file or ``#anchor`` does not exist."""
+    """Every internal link in ``site`` whose file or ``#anchor`` does not exist, and every
+    script the site's Content-Security-Policy would block (the theme must ship its scripts
+    as files; text from data can never add one)."""
     pages: dict[str, _Page] = {}
     for path in sorted(site.rglob("*.html")):
         parser = _Page()
@@ -48,6 +63,7 @@ def broken_links(site: Path) -> list[str]:
         pages[path.relative_to(site).as_posix()] = parser
     broken = []
     for name, page in pages.items():
+        broken += [f"{name}: {what}, which the site may not have" for what in page.scripts]
         for href in page.links:
             problem = _check(site, pages, name, href)
             if problem:

@@ -11,7 +11,9 @@ also rules out "billion laughs" expansion. Each value's line is kept under its p
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,11 @@ MAX_DEPTH = 32
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _ODD_BREAKS = {0x2028: " ", 0x2029: " ", 0x85: " "}
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+#: Characters no published text may hold, however they were typed (raw, or as YAML escapes
+#: such as "\0"): control characters, which Python-Markdown uses for its own placeholders,
+#: and the bidirectional overrides and isolates that make text read differently from what it
+#: is ("Trojan Source").
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 Loc = tuple[str | int, ...]
 
@@ -101,6 +108,9 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
     """Load one file; return it with the problems found (syntax, encoding, duplicates)."""
     source = Source(name)
     try:
+        found = _not_a_plain_file(path)
+        if found:
+            return source, [Problem(name, 1, "", found)]
         size = path.stat().st_size
         if size > MAX_BYTES:  # checked before reading, so a huge file costs nothing
             msg = f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (2 MB) a data file"
@@ -114,6 +124,12 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         msg = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         return source, [Problem(name, line, "", msg)]
+    return _parse_yaml(text, name)
+
+
+def _parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Source, list[Problem]]:
+    """Parse YAML ``text`` (a data file, or a page's front matter ``line_offset`` lines down)."""
+    source = Source(name)
     # Editors do not break lines at U+2028, U+2029 or U+0085 (common in text pasted from
     # Word or PDFs) but YAML 1.1 does, which would shift every line number after them.
     text = text.translate(_ODD_BREAKS)
@@ -121,10 +137,11 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except _Refused as exc:
         assert exc.problem_mark is not None
-        return source, [Problem(name, exc.problem_mark.line + 1, "", str(exc.problem))]
+        line = exc.problem_mark.line + 1 + line_offset
+        return source, [Problem(name, line, "", str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = (mark.line + 1 if mark else 1) + line_offset
         what = exc.problem or "invalid YAML"
         if exc.context and exc.context not in what:
             what = f"{exc.context}: {what}"
@@ -132,70 +149,184 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
             what = "a tab is used for indentation; indent with spaces instead"
         return source, [Problem(name, line, "", f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        line = text[: exc.position].count("\n") + 1
+        line = text[: exc.position].count("\n") + 1 + line_offset
         msg = f"contains a control character (#x{exc.character:04x}) that is not allowed"
         return source, [Problem(name, line, "", msg)]
     except yaml.YAMLError as exc:
-        return source, [Problem(name, 1, "", f"YAML error: {' '.join(str(exc).split())}")]
+        return source, [Problem(name, 1, "", f"YAML error: {' '.join(str(exc).split())[:200]}")]
     problems: list[Problem] = []
     if node is not None:
-        source.data = _to_python(node, (), source, problems)
+        source.data = _to_python(node, (), source, problems, line_offset)
     return source, problems
 
 
-def _to_python(node: Node, loc: Loc, source: Source, problems: list[Problem]) -> Any:
-    source.lines.setdefault(loc, node.start_mark.line + 1)
+def _to_python(
+    node: Node, loc: Loc, source: Source, problems: list[Problem], offset: int = 0
+) -> Any:
+    source.lines.setdefault(loc, node.start_mark.line + 1 + offset)
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
             return None
+        if bad := _FORBIDDEN.search(node.value):
+            problems.append(source.problem(loc, forbidden_message(bad.group())))
         return node.value
     if isinstance(node, SequenceNode):
-        return [_to_python(item, (*loc, i), source, problems) for i, item in enumerate(node.value)]
+        return [
+            _to_python(item, (*loc, i), source, problems, offset)
+            for i, item in enumerate(node.value)
+        ]
     assert isinstance(node, MappingNode)
     result: dict[str, Any] = {}
     first_line: dict[str, int] = {}
     for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
+        line = key_node.start_mark.line + 1 + offset
         if not isinstance(key_node, ScalarNode):
             problems.append(Problem(source.name, line, format_loc(loc), "a key must be plain text"))
             continue
         key = key_node.value
+        if _FORBIDDEN.search(key):
+            problems.append(
+                Problem(source.name, line, format_loc(loc), "a key holds a control character")
+            )
+            continue
         if key in first_line:
             msg = f"duplicate key '{key}' (first given on line {first_line[key]})"
             problems.append(Problem(source.name, line, format_loc((*loc, key)), msg))
             continue
         first_line[key] = line
         source.lines[(*loc, key)] = line
-        result[key] = _to_python(value_node, (*loc, key), source, problems)
+        result[key] = _to_python(value_node, (*loc, key), source, problems, offset)
     return result
 
 
-def load_content(content: Path) -> tuple[dict[str, bytes], list[Problem]]:
+def forbidden_message(char: str) -> str:
+    what = "a control character" if ord(char) < 0x2000 else "a text-direction override"
+    return f"contains {what} (U+{ord(char):04X}) that cannot be published; delete it"
+
+
+def _not_a_plain_file(path: Path) -> str | None:
+    """Why ``path`` may not be read as a data or content file, if it may not.
+
+    A link could make the build read (and print, in an error) any file on the machine, and
+    a device or pipe such as /dev/zero would be read for ever.
+    """
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        return "is a link; put the file itself here, not a link to it"
+    if not stat.S_ISREG(mode):
+        return "is not an ordinary file"
+    return None
+
+
+#: What content/ may hold besides markdown pages: documents people download. Anything a
+#: browser would run (HTML, SVG, JavaScript) is refused.
+DOWNLOADS = {
+    ".pdf", ".doc", ".docx", ".odt", ".ods", ".odp", ".rtf", ".txt", ".csv", ".xls", ".xlsx",
+    ".ppt", ".pptx", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".m4a", ".vtt",
+}  # fmt: skip
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")
+MAX_PATH = 150
+
+
+@dataclass
+class ContentPage:
+    """A markdown page of content/: front matter (as a ``Source``), body and where it starts."""
+
+    name: str  # content/…, as people see it
+    meta: Source
+    body: str
+    body_line: int  # line of the file where ``body`` starts
+
+
+def load_content(content: Path) -> tuple[dict[str, bytes | ContentPage], list[Problem]]:
     """Read every file under ``content/`` (pages and downloads), keyed by relative path.
 
-    Hidden files are skipped; markdown pages must be UTF-8 and files may not be links that
-    lead outside the folder, so nothing from elsewhere on the machine gets published.
+    Hidden files are skipped. Folders and files may not be links, names must be safe in an
+    address (letters, digits, ``-`` and ``_``, one extension), downloads must be of a known
+    kind, and markdown pages must be UTF-8 text with no control characters. Front matter is
+    read with the same loader as data files, so aliases and deep nesting are refused there
+    too.
     """
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | ContentPage] = {}
     problems: list[Problem] = []
-    if not content.is_dir():
+    if not content.exists() and not content.is_symlink():
         return files, problems
-    top = content.resolve()
-    for path in sorted(content.rglob("*")):
-        rel = path.relative_to(content).as_posix()
-        if any(part.startswith(".") for part in rel.split("/")) or not path.is_file():
-            continue
-        name = f"content/{rel}"
-        if not path.resolve().is_relative_to(top):
-            problems.append(Problem(name, 1, "", "is a link to a file outside content/"))
-            continue
-        data = path.read_bytes()
-        if path.suffix == ".md":
-            try:
-                data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                problems.append(Problem(name, line, "", "is not UTF-8 text; save it as UTF-8"))
+    if content.is_symlink() or not content.is_dir():
+        return files, [Problem("content", 1, "", "must be a folder, not a link or a file")]
+    for folder, dirs, names in os.walk(content):
+        here = Path(folder)
+        for entry in sorted(dirs):
+            path = here / entry
+            rel = path.relative_to(content).as_posix()
+            if entry.startswith("."):
+                dirs.remove(entry)
+            elif path.is_symlink():
+                dirs.remove(entry)
+                problems.append(
+                    Problem(f"content/{rel}", 1, "", "is a link; put the folder itself here")
+                )
+            elif not _SEGMENT.fullmatch(entry) or "." in entry:
+                dirs.remove(entry)
+                problems.append(Problem(f"content/{rel}", 1, "", _name_message(entry, folder=True)))
+        for entry in sorted(names):
+            if entry.startswith("."):
                 continue
-        files[rel] = data
-    return files, problems
+            path = here / entry
+            rel = path.relative_to(content).as_posix()
+            name = f"content/{rel}"
+            suffix = Path(entry).suffix.lower()
+            found = _not_a_plain_file(path)
+            if not found and not _SEGMENT.fullmatch(entry):
+                found = _name_message(entry, folder=False)
+            elif not found and len(rel) > MAX_PATH:
+                found = f"the path is {len(rel)} characters long; keep it under {MAX_PATH}"
+            elif not found and suffix != ".md" and suffix not in DOWNLOADS:
+                kinds = ", ".join(sorted(DOWNLOADS))
+                found = (
+                    f"files of type '{suffix or entry}' cannot be published; allowed: .md, {kinds}"
+                )
+            if found:
+                problems.append(Problem(name, 1, "", found))
+                continue
+            data = path.read_bytes()
+            if suffix == ".md":
+                page = _content_page(name, data, problems)
+                if page is not None:
+                    files[rel] = page
+            else:
+                files[rel] = data
+    return dict(sorted(files.items())), problems
+
+
+def _name_message(entry: str, *, folder: bool) -> str:
+    what = "folder" if folder else "file"
+    shape = "" if folder else " and one extension, like plan-2024.pdf"
+    return (
+        f"the {what} name '{entry}' cannot be used in a web address; use letters, digits, "
+        f"'-' and '_'{shape}"
+    )
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
+
+
+def _content_page(name: str, data: bytes, problems: list[Problem]) -> ContentPage | None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, "", "is not UTF-8 text; save it as UTF-8"))
+        return None
+    text = text.replace("\r\n", "\n").translate(_ODD_BREAKS)
+    if bad := _FORBIDDEN.search(text):
+        line = text[: bad.start()].count("\n") + 1
+        problems.append(Problem(name, line, "", forbidden_message(bad.group())))
+        return None
+    meta = Source(name, {})
+    body, body_line = text, 1
+    if match := _FRONT.match(text):
+        meta, found = _parse_yaml(match.group(1) or "", name, line_offset=1)
+        problems += found
+        body = text[match.end() :]
+        body_line = text[: match.end()].count("\n") + 1
+    return ContentPage(name, meta, body, body_line)

@@ -17,6 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .errors import Problem, shown
+from .sanitise import MarkdownError, markdown_html
+
 
 class Record(BaseModel):
     """Base of every record: closed, immutable, surrounding spaces trimmed."""
@@ -29,7 +32,7 @@ def _check(pattern: str, what: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if not regex.fullmatch(value):
-            raise ValueError(f"'{value}' is not {what}")
+            raise ValueError(f"'{shown(value)}' is not {what}")
         return value
 
     return AfterValidator(check)
@@ -40,13 +43,58 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+class Prose(str):
+    """Markdown typed in YAML, with its sanitised HTML, made once when it is validated.
+
+    Templates print it as that HTML (``__html__``), so it is never escaped twice, and never
+    trusted raw. ``origin`` is the field's ``file:line: where``, for link problems found
+    when pages are put together.
+    """
+
+    html: str
+    origin: Problem | None = None
+
+    def __html__(self) -> str:
+        return self.html
+
+
+def _prose(value: str) -> Prose:
+    try:
+        html = markdown_html(value)
+    except MarkdownError as exc:
+        raise ValueError(str(exc)) from None
+    prose = Prose(value)
+    prose.html = html
+    return prose
+
+
 #: Non-empty text; may be several lines in YAML but is shown as plain text.
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 #: Markdown text: headings (###), lists, emphasis and links; raw HTML is removed.
-Markdown = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[str, Field(min_length=1, max_length=50_000), AfterValidator(_prose)]
 #: Lower-case id used in page addresses: letters, digits and single hyphens.
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-Slug = Annotated[str, _check(SLUG.pattern, "an id: use a-z, 0-9 and hyphens")]
+MAX_ID = 60  # page file names stay far below every file system's limit
+
+
+def _slug(value: str) -> str:
+    if len(value) > MAX_ID:
+        raise ValueError(f"is {len(value)} characters long; an id may have at most {MAX_ID}")
+    if not SLUG.fullmatch(value):
+        raise ValueError(f"'{shown(value)}' is not an id: use a-z, 0-9 and hyphens")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+
+
+def _sane_date(value: date) -> date:
+    if not date(1900, 1, 1) <= value <= date(2100, 12, 31):
+        raise ValueError(f"{value} is not a date between 1900 and 2100")
+    return value
+
+
+Date = Annotated[date, AfterValidator(_sane_date)]
 #: A web address people can open: only https and http (no javascript: or data:).
 WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web address (https://…)")]
 #: An email address.
@@ -179,7 +227,7 @@ class Service(Record):
     locations: list[Location] = []  # (service_at_locations)
     opening_times: Text | None = None  # (schedules.description)
     areas: NonEmptyTerms  # (service_areas)
-    last_reviewed: date  # (assured_date)
+    last_reviewed: Date  # (assured_date)
 
     def review_due(self, months: int) -> date:
         """The day this entry falls out of date: ``months`` after ``last_reviewed``."""
@@ -202,7 +250,7 @@ class Update(Record):
     """A piece of project news; it gets a page of its own."""
 
     id: Slug
-    date: date
+    date: Date
     title: Text
     summary: Text
     body: Markdown
@@ -214,8 +262,8 @@ class Stage(Record):
 
     id: Slug
     title: Text
-    start: date
-    end: date | None = None
+    start: Date
+    end: Date | None = None
     summary: Text
     steps: list[Text] = []
 
@@ -231,7 +279,7 @@ class Document(Record):
 
     id: Slug
     title: Text
-    date: date
+    date: Date
     summary: Text
     audiences: NonEmptyTerms
     file: Text | None = None  # path under content/, e.g. documents/introduction.md
@@ -250,7 +298,7 @@ class Document(Record):
 class Outcome(Record):
     """What was heard and what changed: the published response ("You said, we did")."""
 
-    published: date
+    published: Date
     heard: list[Text] = Field(min_length=1)
     changed: list[Text] = Field(min_length=1)
 
@@ -263,8 +311,8 @@ class Survey(Record):
     kind: Literal["survey", "consultation", "event"] = "survey"
     summary: Text
     link: WebUrl
-    opens: date
-    closes: date
+    opens: Date
+    closes: Date
     audiences: NonEmptyTerms
     other_ways: Text | None = None  # how to take part without the link
     outcome: Outcome | None = None
@@ -342,3 +390,24 @@ FILES: dict[str, tuple[type[Record], bool]] = {
     "documents.yaml": (DocumentsFile, False),
     "surveys.yaml": (SurveysFile, False),
 }
+
+
+# --- content/ pages ------------------------------------------------------------------------
+
+
+class PageMeta(Record):
+    """What the front matter of a page in content/ may set; anything else is refused."""
+
+    title: Text | None = None  # otherwise the page's first "# heading"
+    description: Text | None = None  # for search engines and link previews
+
+
+class Page(BaseModel):
+    """A markdown page of content/, rendered and sanitised: only its HTML is published."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str  # under content/, e.g. documents/easy-read-guide.md
+    title: str
+    description: str | None
+    html: str  # sanitised; its own links are ``site:`` links

@@ -14,29 +14,33 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .errors import DataError
+from .errors import GeneratorError
+from .render import navigation
 from .today import today_from_env
-from .write import PAGES_READY, generate
+from .write import PAGES_READY, generate, project_lock
 
 
 class LocalOfferPlugin(BasePlugin):
-    """Generates the pages into ``docs_dir`` before each build."""
+    """Generates the pages into ``docs_dir``, and the navigation, before each build."""
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if os.environ.get(PAGES_READY) == str(Path(config.docs_dir).resolve()):
-            return  # ``python -m generator build`` generated them a moment ago
+            return config  # ``python -m generator build`` generated them a moment ago
         root = Path(config.config_file_path).resolve().parent
         try:
-            generate(root, today_from_env(), Path(config.docs_dir))
-        except DataError as exc:
-            count = len(exc.problems)
-            raise PluginError(f"{count} problem(s) in the data, nothing built:\n{exc}") from None
+            with project_lock(root):
+                _, project = generate(root, today_from_env(), Path(config.docs_dir))
+        except GeneratorError as exc:
+            raise PluginError(f"nothing built:\n{exc}") from None
+        if not config.nav:
+            config.nav = navigation(project)
+        return config
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when data or hand-written pages change, not when we write pages."""
+        """Rebuild when data, hand-written pages or the theme change, not when we write pages."""
         root = Path(config.config_file_path).resolve().parent
         server.unwatch(config.docs_dir)
-        for folder in ("data", "content"):
+        for folder in ("data", "content", "theme"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server

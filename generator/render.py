@@ -1,52 +1,39 @@
-"""Stage 3: turn the validated project into markdown pages; pure functions, no file writes.
+"""Stage 3: turn the validated project into pages; pure functions, no file writes.
 
-One Jinja2 environment with ``StrictUndefined`` (a misspelt name fails the build instead
-of vanishing from the page). Templates live in ``generator/templates``; a site overrides
-any of them by putting a file of the same name in ``theme/``. Values typed into YAML are
-never trusted as markup: plain-text fields go through ``text`` (markdown and HTML escaped),
-markdown fields through ``markdown_field`` (rendered, then sanitised with nh3).
+Templates are HTML with Jinja2's autoescape on and ``StrictUndefined``: every value from
+YAML is escaped unless it is a markdown field, whose HTML was sanitised when it was
+validated (``models.Prose``). Each page's HTML then goes through ``sanitise.inert``, which
+writes it so that no markdown extension of any builder can read anything into it. Built-in
+templates live in ``generator/templates``; a site replaces one by putting a file of the same
+name in ``theme/``, and may extend the built-in one as ``builtin/NAME``.
+
+``ROUTES`` is the one table of which page each record kind becomes; page names, the
+navigation and the clash checks all come from it.
 """
 
 from __future__ import annotations
 
-import html
+import html as htmllib
+import json
+import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import unquote
 
 import jinja2
-import markdown
-import nh3
 
 from . import models
 from .errors import DataError, Problem
 from .oruk import services_feed
+from .sanitise import LinkError, encode, inert, relative_url, url_of
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Characters Python-Markdown (with the tables extension) treats as escapable with "\".
-_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_ALLOWED_TAGS = {
-    "p",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "em",
-    "a",
-    "h3",
-    "h4",
-    "blockquote",
-    "code",
-    "pre",
-    "hr",
-}
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _FORMATS = {
     ".md": "Web page",
     ".pdf": "PDF",
@@ -58,43 +45,8 @@ _FORMATS = {
 }
 
 
-def text(value: object) -> str:
-    """Plain text for a markdown page: whitespace folded, HTML and markdown escaped."""
-    folded = " ".join(str(value).split())
-    return _MD_ESCAPE.sub(r"\\\1", html.escape(folded, quote=False))
-
-
-def attr(value: object) -> str:
-    """Text for an HTML attribute value."""
-    return html.escape(" ".join(str(value).split()), quote=True)
-
-
-def link(url: str) -> str:
-    """A validated URL made safe as a markdown link destination."""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~")
-
-
 def tel(phone: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", phone)
-
-
-def markdown_field(value: str) -> str:
-    """Markdown typed into YAML as sanitised HTML: no scripts, handlers or unsafe URLs.
-
-    Headings are moved down to level 3 so they sit under the page's own headings. The
-    block is raw HTML to the page's markdown, so nothing in it is parsed a second time.
-    """
-    rendered = markdown.markdown(value, extensions=["sane_lists"], output_format="html")
-    rendered = re.sub(r"<(/?)h[12]\b", r"<\1h3", rendered)
-    clean = nh3.clean(
-        rendered,
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes=_URL_SCHEMES,
-        link_rel=None,
-    )
-    body = "\n".join(line for line in clean.splitlines() if line.strip())
-    return f'<div class="lo-prose" markdown="0">\n{body}\n</div>'
 
 
 def long_date(value: date) -> str:
@@ -165,83 +117,244 @@ class Terms:
         return ", ".join(lookup[i].name for i in ids)
 
 
-# --- the pages ---------------------------------------------------------------------------
+# --- the route table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page: where it goes in the docs folder, its template, and what it is made from."""
+
+    path: str  # e.g. services/speech-advice-line.md
+    template: str
+    source: str  # the data it is generated from, for the "do not edit" banner
+    origin: Problem  # where a person would change its name, for clash messages
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def routes(project: Project) -> list[Route]:
+    """Every generated page of the site: the one place page names are decided."""
+    ids = project.sources
+
+    def at(file: str, *loc: str | int) -> Problem:
+        source = ids.get(file)
+        return source.problem(loc, "") if source else Problem(f"data/{file}", 1, "", "")
+
+    fixed = [
+        ("index.md", "home.html", "data/"),
+        ("services/index.md", "services.html", "data/services.yaml"),
+        ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
+        ("timeline.md", "timeline.html", "data/timeline.yaml"),
+        ("updates/index.md", "updates.html", "data/updates.yaml"),
+        ("documents.md", "documents.html", "data/documents.yaml"),
+        ("surveys.md", "surveys.html", "data/surveys.yaml"),
+        ("other-formats.md", "other-formats.html", "data/site.yaml"),
+    ]
+    table = [Route(path, t, src, Problem("(built-in page)", 1, "", "")) for path, t, src in fixed]
+    for i, audience in enumerate(project.vocabularies.audiences):
+        table.append(
+            Route(
+                f"audiences/{audience.id}.md",
+                "audience.html",
+                "data/vocabularies.yaml",
+                at("vocabularies.yaml", "vocabularies", "audiences", i, "id"),
+                {"audience": audience},
+            )
+        )
+    for i, service in enumerate(project.services):
+        table.append(
+            Route(
+                f"services/{service.id}.md",
+                "service.html",
+                "data/services.yaml",
+                at("services.yaml", "services", i, "id"),
+                {"service": service},
+            )
+        )
+    for i, update in enumerate(project.updates):
+        table.append(
+            Route(
+                f"updates/{update.id}.md",
+                "update.html",
+                "data/updates.yaml",
+                at("updates.yaml", "updates", i, "id"),
+                {"update": update},
+            )
+        )
+    return table
+
+
+def navigation(project: Project) -> list[dict[str, Any]]:
+    """The site's menu, from the route table and the vocabularies (never kept by hand)."""
+    pages = {r.path for r in routes(project)} | set(project.content)
+
+    def present(*paths: str) -> list[str]:
+        return [p for p in paths if p in pages]
+
+    audiences = [f"audiences/{a.id}.md" for a in project.vocabularies.audiences]
+    sections = [
+        ("Information for you", present(*audiences)),
+        ("Services", present("services/index.md", "balanced-system.md")),
+        (
+            "The project",
+            present("timeline.md", "updates/index.md", "surveys.md", "documents.md"),
+        ),
+        ("Help", present("glossary.md", "other-formats.md", "accessibility.md")),
+    ]
+    return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
+
+
+def check_names(project: Project, table: list[Route]) -> list[Problem]:
+    """Every page and file must have an address of its own.
+
+    Two sources that builders would turn into the same address (``services/index.md``
+    from an id ``index``; ``documents.md`` and ``content/documents/index.md``), or a file
+    where another needs a folder (``content/timeline.md/x``), would silently replace one
+    another; each is reported where a person would rename it.
+    """
+    entries = [(r.path, r.origin) for r in table]
+    entries += [(name, Problem(f"content/{name}", 1, "", "")) for name in project.content]
+    entries.append(("open-data/services.json", Problem("(built-in file)", 1, "", "")))
+    problems = []
+    owners: dict[str, tuple[str, Problem]] = {}
+    folders: dict[str, tuple[str, Problem]] = {}
+    for path, origin in entries:
+        address = url_of(path)
+        if address in owners:
+            msg = f"would have the same address as {_described(*owners[address])}; rename one"
+            problems.append(Problem(origin.file, origin.line, origin.where, msg))
+        owners.setdefault(address, (path, origin))
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]), (path, origin))
+    for path, origin in entries:
+        if path in folders:
+            msg = f"is a file where {_described(*folders[path])} needs a folder; rename one"
+            problems.append(Problem(origin.file, origin.line, origin.where, msg))
+    return problems
+
+
+def _described(path: str, origin: Problem) -> str:
+    if origin.file.startswith("content/"):
+        return origin.file
+    return f"the page {path} (from {origin.file}:{origin.line})"
+
+
+# --- rendering ------------------------------------------------------------------------------
 
 
 def environment(root: Path) -> jinja2.Environment:
-    """The Jinja2 environment: the site's ``theme/`` first, then our templates."""
+    """The Jinja2 environment: the site's ``theme/`` first, then ours (also as ``builtin/``)."""
+    ours = jinja2.FileSystemLoader(TEMPLATES)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(root / "theme"), jinja2.FileSystemLoader(TEMPLATES)]
+            [
+                jinja2.PrefixLoader({"builtin": ours}),
+                jinja2.FileSystemLoader(root / "theme"),
+                ours,
+            ]
         ),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # output is markdown; values are escaped by the filters below
+        autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
     )
-    env.filters.update(
-        text=text,
-        attr=attr,
-        link=link,
-        tel=tel,
-        md=markdown_field,
-        long_date=long_date,
-        month=month,
-    )
+    env.filters.update(tel=tel, long_date=long_date, month=month)
     return env
 
 
-def _render(env: jinja2.Environment, name: str, common: dict, extra: dict) -> str:
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render one template; a mistake in it (say, a site's override) becomes a Problem."""
     try:
-        return env.get_template(name).render(common, **extra)
+        return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or name
         raise DataError([Problem(where, exc.lineno or 1, "", exc.message or str(exc))]) from None
     except jinja2.TemplateError as exc:
         template = env.get_template(name).filename or name
-        raise DataError([Problem(template, 1, "", f"template error: {exc}")]) from None
+        line = _template_line(exc, template)
+        raise DataError([Problem(template, line, "", f"template error: {exc}")]) from None
 
 
-_FRONT_MATTER = re.compile(r"\A(---\n.*?\n---\n)(.*)\Z", re.S)
+def _template_line(exc: BaseException, filename: str) -> int:
+    """The line of ``filename`` where a template error was raised, from the traceback."""
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
-def _assemble(banner: str, body: str, footer: str) -> bytes:
-    """A page: its body with the banner just below the title, then the common footer.
+_ID = re.compile(r'\bid="([^"]+)"')
 
-    The banner goes after the first heading, not before: builders take a page's title
-    from its first element only when that element is the ``# heading``. Front matter, if a
-    hand-written page has any, stays at the very top where builders look for it.
+
+def render_site(
+    project: Project, today: date, env: jinja2.Environment, *, zensical: bool = False
+) -> dict[str, bytes]:
+    """Every file of the docs folder, keyed by its path there.
+
+    Pages are rendered to HTML first, so that every ``site:`` link can be checked against
+    the pages and anchors that really exist; then each is written as markdown a builder
+    passes through untouched. Files of ``content/`` that are not pages are copied as they are.
     """
-    front, body = ("", body.lstrip())
-    if match := _FRONT_MATTER.match(body):
-        front, body = match.group(1) + "\n", match.group(2).lstrip()
-    title, _, rest = body.partition("\n")
-    if title.startswith("# "):
-        page = f"{title}\n\n{banner}\n\n{rest.strip()}"
-    else:
-        page = f"{banner}\n\n{body.strip()}"
-    return f"{front}{page.rstrip()}\n\n{footer.rstrip()}\n".encode()
+    table = routes(project)
+    problems = check_names(project, table)
+    if problems:
+        raise DataError(problems)
+    common = _context(project, today)
+    common["pages"] = {r.path for r in table} | set(project.content)  # {% if 'x.md' in pages %}
+    bodies: dict[str, tuple[str, str, str | None, str]] = {}  # path: title, html, desc, banner
+    for route in table:
+        html = _render(env, route.template, {**common, **route.context, "page": route.path})
+        banner = f"Generated from {route.source} by the Local Offer generator: do not edit."
+        bodies[route.path] = (_title(html, route.path), html, None, banner)
+    files: dict[str, bytes] = {}
+    for name, item in project.content.items():
+        if isinstance(item, models.Page):
+            html = _render(env, "content-page.html", {**common, "content": item, "page": name})
+            banner = f"Copied from content/{name}: edit that file, not this one."
+            bodies[name] = (item.title, html, item.description, banner)
+        else:
+            files[name] = item
+    files["open-data/services.json"] = services_feed(
+        sorted(project.services, key=lambda s: s.name.lower()), project.vocabularies
+    )
+    anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
+    origins = _link_origins(project)
+    pages: dict[str, bytes] = {}
+    for path, (title, html, description, banner) in bodies.items():
+
+        def resolve(target: str, here: str = path) -> str:
+            found = _link_problem(target, anchors, files)
+            if found:
+                raise LinkError(found)
+            return relative_url(here, target, from_source=zensical)
+
+        try:
+            body = inert(html, resolve)
+        except LinkError as exc:
+            problems.append(_locate(str(exc), path, origins, project))
+            continue
+        pages[path] = _page(title, description, banner, body)
+    if problems:
+        raise DataError(problems)
+    pages.update(files)
+    return pages
 
 
-def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[str, bytes]:
-    """Every page of the site, keyed by its path under the docs folder.
-
-    The files of ``content/`` (pages and downloads) are passed through, with the common
-    page footer added to the markdown ones.
-    """
-    content = project.content
+def _context(project: Project, today: date) -> dict[str, Any]:
+    """What every template may use (documented in README, "Templates")."""
     terms = Terms(project.vocabularies)
     services = sorted(project.services, key=lambda s: s.name.lower())
     updates = sorted(project.updates, key=lambda u: (u.date, u.id), reverse=True)
     surveys = sorted(project.surveys, key=lambda s: (s.opens, s.id))
     documents = sorted(project.documents, key=lambda d: (d.date, d.id), reverse=True)
-    files = {
-        d.id: file_info(d.file, len(content[d.file]) if d.file in content else None)
-        for d in project.documents
-        if d.file
-    }
+    files = {}
+    for d in project.documents:
+        if d.file:
+            item = project.content.get(d.file)
+            files[d.id] = file_info(d.file, len(item) if isinstance(item, bytes) else None)
     survey_groups: dict[str, list[models.Survey]] = {"open": [], "upcoming": [], "closed": []}
     for survey in surveys:
         survey_groups[survey_state(survey, today)].append(survey)
@@ -254,15 +367,15 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         for strand in terms.strands
     }
 
-    def by_discipline(chosen: list[models.Service]) -> list[tuple[models.Term, list]]:
+    def by_discipline(chosen: list[models.Service]) -> list[tuple[models.Term, list[Any]]]:
         groups = [
             (t, [s for s in chosen if s.discipline == t.id])
             for t in project.vocabularies.disciplines
         ]
         return [(t, group) for t, group in groups if group]
 
-    def for_audience(audience: str) -> dict[str, list]:
-        def mine(records: list) -> list:
+    def for_audience(audience: str) -> dict[str, list[Any]]:
+        def mine(records: list[Any]) -> list[Any]:
             return [r for r in records if audience in r.audiences]
 
         return {
@@ -272,7 +385,13 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
             "surveys": mine(surveys),
         }
 
-    common = {
+    def current_stage() -> tuple[int, models.Stage] | None:
+        for number, stage in enumerate(project.timeline, 1):
+            if stage_state(stage, today) == "current":
+                return number, stage
+        return None
+
+    return {
         "site": project.site,
         "terms": terms,
         "today": today,
@@ -280,6 +399,7 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         "survey_groups": survey_groups,
         "by_discipline": by_discipline,
         "for_audience": for_audience,
+        "current_stage": current_stage(),
         "services": services,
         "updates": updates,
         "surveys": surveys,
@@ -290,49 +410,86 @@ def render_site(project: Project, today: date, env: jinja2.Environment) -> dict[
         "stage_state": lambda s: stage_state(s, today),
         "review_due": lambda s: s.review_due(project.site.review_months),
         "age_range": age_range,
+        "url": lambda path: "site:" + path,
     }
 
-    def page(template: str, source: str, **extra: object) -> bytes:
-        body = _render(env, template, common, extra)
-        footer = _render(env, "_footer.md", common, extra)
-        banner = f"<!-- Generated from {source} by the Local Offer generator: do not edit. -->"
-        return _assemble(banner, body, footer)
 
-    pages: dict[str, bytes] = {
-        "index.md": page("home.md", "data/", depth=0),
-        "services/index.md": page("services.md", "data/services.yaml", depth=1),
-        "balanced-system.md": page(
-            "balanced-system.md", "data/services.yaml and data/vocabularies.yaml", depth=0
-        ),
-        "timeline.md": page("timeline.md", "data/timeline.yaml", depth=0),
-        "updates/index.md": page("updates.md", "data/updates.yaml", depth=1),
-        "documents.md": page("documents.md", "data/documents.yaml", depth=0),
-        "surveys.md": page("surveys.md", "data/surveys.yaml", depth=0),
-        "other-formats.md": page("other-formats.md", "data/site.yaml", depth=0),
-    }
-    pages["open-data/services.json"] = services_feed(services, project.vocabularies)
-    for audience in project.vocabularies.audiences:
-        pages[f"audiences/{audience.id}.md"] = page(
-            "audience.md", "data/", audience=audience, depth=1
-        )
-    for service in services:
-        pages[f"services/{service.id}.md"] = page(
-            "service.md", "data/services.yaml", service=service, depth=1
-        )
-    for update in updates:
-        pages[f"updates/{update.id}.md"] = page(
-            "update.md", "data/updates.yaml", update=update, depth=1
-        )
-    clashes = sorted(name for name in content if name in pages)
-    if clashes:
-        msg = "has the name of a generated page; rename or move it"
-        raise DataError([Problem(f"content/{name}", 1, "", msg) for name in clashes])
-    for name, data in content.items():
-        if name.endswith(".md"):
-            depth = name.count("/")
-            footer = _render(env, "_footer.md", common, {"depth": depth})
-            banner = f"<!-- Copied from content/{name}: edit that file, not this one. -->"
-            pages[name] = _assemble(banner, data.decode("utf-8-sig"), footer)
-        else:
-            pages[name] = data
-    return pages
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def _title(html: str, path: str) -> str:
+    """The text of a page's ``<h1>``, which every built-in template has."""
+    match = _H1.search(html)
+    if not match:
+        raise DataError([Problem(path, 1, "", "the page's template gives it no <h1> heading")])
+    return _unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
+def _unescape(text: str) -> str:
+    return " ".join(htmllib.unescape(text).split())
+
+
+def _link_problem(target: str, anchors: dict[str, set[str]], files: dict[str, bytes]) -> str:
+    path, _, fragment = target.partition("#")
+    path, fragment = unquote(path), unquote(fragment)
+    if path in files and not fragment:
+        return ""
+    if path not in anchors:
+        return f"link to '{target}': there is no page or file {path} in the site"
+    if fragment and fragment not in anchors[path]:
+        return f"link to '{target}': the page {path} has no section '#{fragment}'"
+    return ""
+
+
+def _link_origins(project: Project) -> dict[str, Problem]:
+    """Where each ``site:`` link typed into a markdown field was typed."""
+    found: dict[str, Problem] = {}
+    for prose in _all_prose(project):
+        for target in re.findall(r'href="site:([^"]+)"', prose.html):
+            if prose.origin is not None:
+                found.setdefault(target, prose.origin)
+    return found
+
+
+def _all_prose(value: Any) -> Iterator[models.Prose]:
+    if isinstance(value, models.Prose):
+        yield value
+    elif isinstance(value, models.BaseModel):
+        for key in type(value).model_fields:
+            yield from _all_prose(getattr(value, key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _all_prose(item)
+    elif isinstance(value, Project):
+        for name in ("site", "vocabularies", "services", "updates", "documents", "surveys"):
+            yield from _all_prose(getattr(value, name))
+
+
+def _locate(message: str, page: str, origins: dict[str, Problem], project: Project) -> Problem:
+    """A broken link, placed where a person can fix it: the field, the content page, or the
+    template that wrote it."""
+    target = message.split("'")[1]
+    if target in origins:
+        origin = origins[target]
+        return Problem(origin.file, origin.line, origin.where, message)
+    if page in project.content:
+        return Problem(f"content/{page}", 1, "", message)
+    return Problem(page, 1, "", f"{message} (written by a template)")
+
+
+def _page(title: str, description: str | None, banner: str, body: str) -> bytes:
+    """A markdown file that every builder turns into exactly ``body``.
+
+    The title and description go into front matter as double-quoted YAML holding only
+    letters, digits, spaces and character references, so the theme can print them where it
+    likes without escaping them.
+    """
+    front = [f"title: {json.dumps(encode(title))}"]
+    if description:
+        front.append(f"description: {json.dumps(encode(description))}")
+    return "---\n{}\n---\n\n<!-- {} -->\n\n{}\n".format("\n".join(front), banner, body).encode()
+
+
+def docs_paths(pages: dict[str, bytes]) -> list[str]:
+    """The docs folder's files in a stable order (for tests and the write stage)."""
+    return sorted(pages, key=lambda p: (posixpath.dirname(p), p))

@@ -17,7 +17,11 @@ def today_from_env() -> date:
     if not value:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         msg = f"'{value}' is not a date written as YYYY-MM-DD"
         raise DataError([Problem("LOCAL_OFFER_TODAY", 1, "", msg)]) from None
+    if not date(1970, 1, 1) <= day <= date(2100, 12, 31):
+        msg = f"{value} is not between 1970 and 2100"
+        raise DataError([Problem("LOCAL_OFFER_TODAY", 1, "", msg)])
+    return day

@@ -17,8 +17,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import models
-from .errors import DataError, Problem
-from .load import Loc, Source, load_content, load_yaml
+from .errors import DataError, Problem, shown
+from .load import ContentPage, Loc, Source, load_content, load_yaml
+from .sanitise import MarkdownError, markdown_html
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Project:
     timeline: list[models.Stage]
     documents: list[models.Document]
     surveys: list[models.Survey]
-    content: dict[str, bytes]  # files of content/ by relative path
+    content: dict[str, bytes | models.Page]  # files of content/ by relative path
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -69,8 +70,12 @@ def load_project(root: Path) -> Project:
         if record is not None:
             parsed[name] = record
 
-    content, found = load_content(root / "content")
+    loaded, found = load_content(root / "content")
     problems += found
+    content = {
+        name: _page(name, item, problems) if isinstance(item, ContentPage) else item
+        for name, item in loaded.items()
+    }
     # Checks across records read the raw data, so that a record with a schema error is
     # still checked for unknown terms and duplicate ids in the same run.
     problems += _duplicate_ids(sources)
@@ -88,6 +93,8 @@ def load_project(root: Path) -> Project:
                 problems.append(source.problem(("documents", i, "file"), message))
     if problems:
         raise DataError(problems)
+    for name, source in sources.items():
+        _mark_origins(parsed[name], source, ())
     return Project(
         root=root,
         site=parsed["site.yaml"].site,
@@ -97,7 +104,7 @@ def load_project(root: Path) -> Project:
         timeline=parsed["timeline.yaml"].timeline,
         documents=parsed["documents.yaml"].documents,
         surveys=parsed["surveys.yaml"].surveys,
-        content=content,
+        content={k: v for k, v in content.items() if v is not None},
         sources=sources,
     )
 
@@ -129,6 +136,39 @@ def warnings(project: Project, today: date) -> list[Problem]:
             )
             found.append(surveys.problem(("surveys", i), msg))
     return sorted(found)
+
+
+def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page | None:
+    """A content/ page's front matter validated and its markdown rendered and sanitised."""
+    meta = _report(models.PageMeta, page.meta.data or {}, page.meta, (), problems)
+    if meta is None:
+        return None
+    try:
+        html = markdown_html(page.body, page=name)
+    except MarkdownError as exc:
+        problems.append(Problem(page.name, page.body_line, "", str(exc)))
+        return None
+    title = meta.title
+    if title is None:
+        first = next((line for line in page.body.splitlines() if line.strip()), "")
+        if not first.startswith("# "):
+            msg = "has no title: start the page with a '# Title' line, or give 'title:'"
+            problems.append(Problem(page.name, page.body_line, "", msg))
+            return None
+        title = first[2:].strip().rstrip("#").strip()
+    return models.Page(path=name, title=title, description=meta.description, html=html)
+
+
+def _mark_origins(value: Any, source: Source, loc: Loc) -> None:
+    """Tell each markdown field where it was typed, for link problems found later."""
+    if isinstance(value, models.Prose):
+        value.origin = source.problem(loc, "")
+    elif isinstance(value, BaseModel):
+        for key in type(value).model_fields:
+            _mark_origins(getattr(value, key), source, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _mark_origins(item, source, (*loc, i))
 
 
 # --- schema errors, in words ---------------------------------------------------------------
@@ -179,12 +219,15 @@ def _describe(value: Any) -> str:
         return "a set of 'key: value' fields"
     if isinstance(value, list):
         return "a list"
-    return f"the text '{value}'"
+    return f"the text '{shown(value)}'"
 
 
 def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:
     """Turn one pydantic error into a sentence a comms officer can act on."""
-    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    kind, ctx = error["type"], error.get("ctx") or {}
+    value = error.get("input")
+    if isinstance(value, str):
+        value = shown(value)
     if kind == "missing":
         return "is missing; this field is required"
     if kind == "extra_forbidden":
@@ -208,6 +251,8 @@ def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:
         return f"'{value}' is not a real date written as YYYY-MM-DD"
     if kind in ("too_short", "string_too_short"):
         return "is empty; give at least one" if isinstance(value, list) else "is empty"
+    if kind == "string_too_long":
+        return f"is too long; the most allowed is {ctx['max_length']:,} characters"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"must be a set of 'key: value' fields, not {_describe(value)}"
     if kind == "list_type":
@@ -274,7 +319,7 @@ def _duplicate_ids(sources: dict[str, Source]) -> list[Problem]:
 
 
 def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> list[Problem]:
-    terms = {name: [t.id for t in getattr(vocab, name)] for name in type(vocab).model_fields}
+    terms = {name: {t.id for t in getattr(vocab, name)} for name in type(vocab).model_fields}
     problems = []
     for name, kind in models.RECORD_FILES.items():
         source = sources.get(name)
@@ -290,9 +335,18 @@ def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> li
                         and term not in terms[vocabulary]
                     ):
                         loc = (kind, i, key, j) if isinstance(value, list) else (kind, i, key)
-                        choices = ", ".join(terms[vocabulary]) or f"(no {vocabulary} defined)"
+                        choices = _choices(getattr(vocab, vocabulary), vocabulary)
                         problems.append(source.problem(loc, f"'{term}' is not one of {choices}"))
     return problems
+
+
+def _choices(terms: list[models.Term], vocabulary: str) -> str:
+    """The ids a person may choose from, or a pointer to them when there are many."""
+    if not terms:
+        return f"(no {vocabulary} defined)"
+    if len(terms) > 20:
+        return f"the {len(terms):,} {vocabulary} in data/vocabularies.yaml"
+    return ", ".join(t.id for t in terms)
 
 
 def _stage_order(source: Source, stages: list[models.Stage], places: list[int]) -> list[Problem]:

@@ -2,17 +2,23 @@
 
 Only files whose bytes changed are written, so ``mkdocs serve`` (which watches the docs
 folder) is not sent into a rebuild loop, and a record deleted from YAML loses its page
-because anything not rendered this time is removed.
+because anything not rendered this time is removed. Nothing is written or deleted outside
+the docs folder, and only one build or preview of a project writes at a time.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from .errors import BuildError
 from .render import environment, render_site
-from .validate import load_project
+from .validate import Project, load_project
 
 #: Set by ``build`` to the docs folder it has just generated, so the MkDocs plugin in the
 #: builder it starts does not load, validate and render everything a second time.
@@ -21,13 +27,31 @@ PAGES_READY = "LOCAL_OFFER_PAGES_READY"
 #: Kept in the docs folder so the folder exists in a fresh clone (MkDocs requires it).
 KEEP = {".gitkeep"}
 
+DOCS_DIR = Path("build") / "docs"  # as in mkdocs.yml
+
+
+def refuse_links(root: Path, *names: str) -> None:
+    """Refuse to work through folders of the project that are links.
+
+    A link named ``site`` or ``build`` pointing at ``..`` would turn "replace the site" into
+    "delete the project's parent"; a linked ``data`` or ``theme`` would publish or read
+    whatever it points at.
+    """
+    for name in names:
+        path = root / name
+        if path.is_symlink():
+            raise BuildError(
+                f"{name}/ is a link to {os.readlink(path)}; the build only writes into real "
+                f"folders of the project. Remove the link (a real {name}/ folder is made)."
+            )
+
 
 def sync_folder(pages: dict[str, bytes], out: Path) -> None:
     """Write changed pages into ``out`` and delete the rest."""
     out.mkdir(parents=True, exist_ok=True)
     for name, data in pages.items():
         target = out / name
-        if target.is_file() and target.read_bytes() == data:
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
@@ -35,23 +59,50 @@ def sync_folder(pages: dict[str, bytes], out: Path) -> None:
         os.replace(tmp, target)
     for path in sorted(out.rglob("*"), reverse=True):  # children before their folders
         rel = path.relative_to(out).as_posix()
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             if not any(path.iterdir()):
                 path.rmdir()
         elif rel not in pages and rel not in KEEP:
             path.unlink()
 
 
-DOCS_DIR = Path("build") / "docs"  # as in mkdocs.yml
+@contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold the project's build lock, or stop at once if another build holds it.
+
+    Two builds at once would share ``build/docs`` and clear each other's staging folders.
+    The lock is an ``flock`` on ``build/.lock``: the system releases it when its holder
+    ends, even when killed, so a killed build never leaves the project locked.
+    """
+    refuse_links(root, "build")
+    folder = root / "build"
+    folder.mkdir(exist_ok=True)
+    handle = open(folder / ".lock", "a+")  # noqa: SIM115 (held for the whole block)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            raise BuildError(
+                "another build or preview of this project is running; wait for it to "
+                "finish (or stop it), then try again"
+            ) from None
+        yield
+    finally:
+        handle.close()
 
 
-def generate(root: Path, today: date, docs_dir: Path | None = None) -> Path:
+def generate(
+    root: Path, today: date, docs_dir: Path | None = None, builder: str = "mkdocs"
+) -> tuple[Path, Project]:
     """Load, validate, render and write the whole site's pages; raise ``DataError`` early.
 
-    Returns the docs folder written.
+    Returns the docs folder written and the project. The caller holds ``project_lock``.
     """
+    refuse_links(root, "build", "build/docs", "data", "theme")
     project = load_project(root)
-    pages = render_site(project, today, environment(root))
+    pages = render_site(project, today, environment(root), zensical=builder == "zensical")
     out = docs_dir or root / DOCS_DIR
     sync_folder(pages, out)
-    return out
+    return out, project

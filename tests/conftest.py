@@ -138,3 +138,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="rewrite tests/golden from the output"
     )
+
+
+def parse(html: str) -> dict[str, list[str]]:
+    """What a browser reads in ``html``: every ``href`` and the text of every h1 and title,
+    with character references decoded (built pages write text as references)."""
+    from html.parser import HTMLParser
+
+    found: dict[str, list[str]] = {"href": [], "h1": [], "title": []}
+
+    class Reader(HTMLParser):
+        open: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found["href"] += [v for k, v in attrs if k == "href" and v is not None]
+            if tag in ("h1", "title"):
+                self.open = tag
+                found[tag].append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == self.open:
+                self.open = None
+
+        def handle_data(self, data: str) -> None:
+            if self.open:
+                found[self.open][-1] += data
+
+    Reader(convert_charrefs=True).feed(html)
+    return found

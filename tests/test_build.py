@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from generator.render import survey_state
 from generator.validate import load_project
 from generator.write import generate
 
-from .conftest import ROOT, TODAY, copy_project
+from .conftest import ROOT, TODAY, copy_project, parse
 
 SAMPLE = load_project(ROOT)
 
@@ -81,16 +80,16 @@ def test_sample_meets_the_issue_figures() -> None:
 
 
 def test_every_service_sits_on_the_balanced_system_grid(sample_site: Path) -> None:
-    grid = (sample_site / "balanced-system" / "index.html").read_text()
+    grid = parse((sample_site / "balanced-system" / "index.html").read_text())["href"]
     for service in SAMPLE.services:
-        assert f'href="../services/{service.id}/"' in grid
+        assert f"../services/{service.id}/" in grid
 
 
 def test_audience_pages_gather_their_services(sample_site: Path) -> None:
     for audience in SAMPLE.vocabularies.audiences:
-        page = (sample_site / "audiences" / audience.id / "index.html").read_text()
+        page = parse((sample_site / "audiences" / audience.id / "index.html").read_text())
         for service in SAMPLE.services:
-            linked = f'href="../../services/{service.id}/"' in page
+            linked = f"../../services/{service.id}/" in page["href"]
             assert linked == (audience.id in service.audiences), (audience.id, service.id)
 
 
@@ -144,10 +143,10 @@ def test_bad_data_leaves_the_previous_site_untouched(project: Path) -> None:
 def test_a_strict_build_failure_leaves_the_previous_site_untouched(project: Path) -> None:
     build_site(project, today=TODAY)
     before = site_hash(project / "site")
-    page = project / "content" / "glossary.md"
-    page.write_text(page.read_text() + "\n[broken](no-such-page.md)\n")
+    main = project / "theme" / "main.html"
+    main.write_text(main.read_text() + '{% block extrahead %}<a href="gone/">x</a>{% endblock %}')
 
-    with pytest.raises(BuildError, match=r"no-such-page\.md"):
+    with pytest.raises(BuildError, match=r"gone/"):
         build_site(project, today=TODAY)
     assert site_hash(project / "site") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
@@ -192,9 +191,10 @@ def test_text_typed_into_yaml_is_shown_literally(project: Path) -> None:
     services.write_text(yaml.safe_dump(data, sort_keys=False))
     site = build_site(project, today=TODAY)
     html = (site / "services" / data["services"][0]["id"] / "index.html").read_text()
-    shown = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | {{ x }} {% y %} **bold** [a](b)"
-    assert re.search(r"<h1[^>]*>" + re.escape(shown), html)
-    assert f"<title>{shown} - " in html
+    read = parse(html)
+    shown = "</title><script>alert(1)</script> | {{ x }} {% y %} **bold** [a](b)"
+    assert read["h1"] == [shown]
+    assert read["title"] == [f"{shown} - Balanced System® Therapies Project"]
     assert "<em>markdown</em>" in html
     for needle in ("<script>alert", "javascript:", "onerror"):
         assert needle not in html
@@ -209,11 +209,19 @@ def test_build_generates_once_and_the_plugin_trusts_it(
 
     docs = (project / "build" / "docs").resolve()
     calls: list[Path] = []
-    monkeypatch.setattr("generator.plugin.generate", lambda *args: calls.append(args[2]))
-    config = type("Config", (), {"docs_dir": str(docs), "config_file_path": str(project / "x")})
+
+    def generate(*args: object) -> tuple[None, object]:
+        calls.append(args[2])  # type: ignore[arg-type]
+        return None, SAMPLE
+
+    monkeypatch.setattr("generator.plugin.generate", generate)
+    config = type(
+        "Config", (), {"docs_dir": str(docs), "config_file_path": str(project / "x"), "nav": None}
+    )
     monkeypatch.setenv(PAGES_READY, str(docs))
-    LocalOfferPlugin().on_pre_build(config=config)
+    LocalOfferPlugin().on_config(config)
     assert calls == []
     monkeypatch.setenv(PAGES_READY, str(docs.parent / "elsewhere"))
-    LocalOfferPlugin().on_pre_build(config=config)
+    LocalOfferPlugin().on_config(config)
     assert calls == [docs]
+    assert config.nav[0] == {"Home": "index.md"}  # the menu comes from the data

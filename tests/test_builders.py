@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -13,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from generator.build import BUILDERS, build_site
+from generator.render import navigation
 
-from .conftest import TODAY, copy_project
+from .conftest import TODAY, copy_project, parse
 from .test_build import SAMPLE, mkdocs, site_hash
 
-HREF = re.compile(r'href="([^"#:]+)/"')
+HREF = re.compile(r"[^#:]+/")
 SERVICE = re.compile(r"services/([a-z0-9-]+)")
 
 
@@ -58,8 +60,9 @@ def linked_services(site: Path, page: str) -> set[str]:
     """Ids of the service pages linked from the main content of ``page``, however written."""
     folder = posixpath.dirname(page)
     targets = (
-        posixpath.normpath(posixpath.join(folder, href))
-        for href in HREF.findall(main_content(site / page))
+        posixpath.normpath(posixpath.join(folder, href.rstrip("/")))
+        for href in parse(main_content(site / page))["href"]
+        if HREF.fullmatch(href)
     )
     return {m.group(1) for t in targets if (m := SERVICE.fullmatch(t))}
 
@@ -99,7 +102,8 @@ def test_the_builder_alone_builds_the_generated_pages(project: Path, tmp_path: P
         [sys.executable, "-m", "generator", "generate"], cwd=project, env=env, check=True
     )
     config = project / "no-plugin.yml"
-    config.write_text("INHERIT: mkdocs.yml\nplugins:\n  - search\n")
+    nav = json.dumps(navigation(SAMPLE))
+    config.write_text(f"INHERIT: mkdocs.yml\nplugins:\n  - search\nnav: {nav}\n")
     try:
         alone = mkdocs(project, "-f", str(config), "-d", str(tmp_path / "alone"))
         with_plugin = mkdocs(project, "-d", str(tmp_path / "plugin"))

@@ -167,8 +167,8 @@ def test_check_also_renders_so_a_broken_template_is_reported(
 ) -> None:
     root = write_project(tmp_path)
     (root / "theme").mkdir()
-    (root / "theme" / "timeline.md").write_text("# Timeline\n\n{% if %}\n")
+    (root / "theme" / "timeline.html").write_text("<h1>Timeline</h1>\n\n{% if %}\n")
     assert main(["--root", str(root), "--today", "2026-04-01", "check"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"{root / 'theme' / 'timeline.md'}:3: ")
+    assert err.startswith(f"{root / 'theme' / 'timeline.html'}:3: ")
     assert err.endswith("1 problem found; nothing was built.\n")

@@ -139,7 +139,9 @@ def test_content_link_to_a_file_outside_content(tmp_path: Path) -> None:
     root = write_project(tmp_path)
     (tmp_path / "secret.md").write_text("secret", encoding="utf-8")
     (root / "content" / "secret.md").symlink_to(tmp_path / "secret.md")
-    assert problems(root) == ["content/secret.md:1: is a link to a file outside content/"]
+    assert problems(root) == [
+        "content/secret.md:1: is a link; put the file itself here, not a link to it"
+    ]
 
 
 # --- shape of the file -----------------------------------------------------------------------
@@ -275,7 +277,7 @@ def test_missing_data_folder(tmp_path: Path) -> None:
 def test_data_file_that_is_a_folder(tmp_path: Path) -> None:
     root = write_project(tmp_path, updates=None)
     (root / "data" / "updates.yaml").mkdir()
-    assert problems(root) == ["data/updates.yaml:1: cannot be read: Is a directory"]
+    assert problems(root) == ["data/updates.yaml:1: is not an ordinary file"]
 
 
 # --- what a value is, and where ------------------------------------------------------------

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.render import FileInfo, environment, file_info, render_site, survey_state, text
+from generator.render import FileInfo, environment, file_info, render_site, survey_state
+from generator.sanitise import encode
 from generator.validate import load_project
 
 from .conftest import TODAY
@@ -39,9 +40,10 @@ def test_rendering_is_pure_and_repeatable() -> None:
     assert render() == render()
 
 
-def test_plain_text_is_escaped_for_markdown_and_html() -> None:
-    assert text("<b>1. A | B</b> {{ x }}\n  *y*") == (
-        r"&lt;b&gt;1\. A \| B&lt;/b&gt; \{\{ x \}\} \*y\*"
+def test_text_reaches_the_builder_with_no_markdown_or_html_syntax_left() -> None:
+    assert encode("<b>1. A | B</b> {{ x }} ~~~ *y*") == (
+        "&#60;b&#62;1&#46; A &#124; B&#60;&#47;b&#62; &#123;&#123; x &#125;&#125; "
+        "&#126;&#126;&#126; &#42;y&#42;"
     )
 
 
@@ -49,7 +51,7 @@ def test_markdown_fields_lose_scripts_handlers_and_unsafe_links() -> None:
     page = render()["services/tricky-text.md"].decode()
     assert "<h3>What it is</h3>" in page
     assert "<strong>works</strong>" in page
-    assert '<a href="https://www.example.org/a">A safe link</a>' in page
+    assert '<a href="https&#58;&#47;&#47;www&#46;example&#46;org&#47;a">A safe link</a>' in page
     for needle in ("<script", "javascript:", "onclick"):
         assert needle not in page
 
@@ -58,20 +60,34 @@ def test_theme_file_of_the_same_name_overrides_a_template(tmp_path: Path) -> Non
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
     (root / "theme").mkdir()
-    (root / "theme" / "service.md").write_text("# {{ service.name|text }} (our layout)\n")
+    (root / "theme" / "service.html").write_text("<h1>{{ service.name }} (our layout)</h1>\n")
     page = render(root)["services/advice-line.md"].decode()
-    assert "# Advice line (our layout)" in page
+    assert "<h1>Advice line &#40;our layout&#41;</h1>" in page
+
+
+def test_an_override_that_extends_the_builtin_template_changes_one_block(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "theme").mkdir()
+    (root / "theme" / "service.html").write_text(
+        '{% extends "builtin/service.html" %}{% block contact %}<p>Ring us</p>{% endblock %}'
+    )
+    before = render()["services/advice-line.md"].decode()
+    after = render(root)["services/advice-line.md"].decode()
+    start, end = before.index("<h2>Contact</h2>"), before.index("<h2>Where it happens</h2>")
+    assert after == before[:start] + "<p>Ring us</p>" + before[end:]
 
 
 def test_an_undefined_name_in_a_template_is_an_error_not_a_blank(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
     (root / "theme").mkdir()
-    (root / "theme" / "timeline.md").write_text("# Timeline\n\n{{ stages_typo }}\n")
+    (root / "theme" / "timeline.html").write_text("<h1>Timeline</h1>\n\n{{ stages_typo }}\n")
     with pytest.raises(DataError) as caught:
         render(root)
     [problem] = caught.value.problems
-    assert problem.file.endswith("theme/timeline.md")
+    assert problem.file.endswith("theme/timeline.html")
+    assert problem.line == 3
     assert "'stages_typo' is undefined" in problem.message
 
 
@@ -96,13 +112,17 @@ def test_review_falls_due_after_the_configured_months() -> None:
     assert service.review_due(3) == date(2026, 2, 28)
 
 
-def test_hand_written_pages_keep_front_matter_on_top(tmp_path: Path) -> None:
+def test_hand_written_pages_are_rendered_with_their_title_on_top(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
-    (root / "content" / "about.md").write_text("---\ntitle: About us\n---\n\n# About\n\nText.\n")
+    (root / "content" / "about.md").write_text(
+        "---\ntitle: About us\ndescription: Who we are\n---\n\n# About\n\nText.\n"
+    )
     page = render(root)["about.md"].decode()
-    assert page.startswith("---\ntitle: About us\n---\n\n# About\n\n<!-- Copied from content/")
-    assert "\n\nText.\n\n---\n\n" in page  # then the body, then the common footer
+    assert page.startswith(
+        '---\ntitle: "About us"\ndescription: "Who we are"\n---\n\n<!-- Copied from content/'
+    )
+    assert '<h1 id="about">About</h1> <p>Text&#46;</p> <hr>' in page  # body, then footer
 
 
 @pytest.mark.parametrize(
@@ -127,6 +147,8 @@ def test_a_hand_written_page_cannot_take_a_generated_pages_place(tmp_path: Path)
     with pytest.raises(DataError) as caught:
         render(root)
     assert [str(p) for p in caught.value.problems] == [
-        "content/services/advice-line.md:1: has the name of a generated page; rename or move it",
-        "content/timeline.md:1: has the name of a generated page; rename or move it",
+        "content/services/advice-line.md:1: would have the same address as the page "
+        "services/advice-line.md (from data/services.yaml:2); rename one",
+        "content/timeline.md:1: would have the same address as the page timeline.md "
+        "(from (built-in page):1); rename one",
     ]

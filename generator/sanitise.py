@@ -1,0 +1,243 @@
+"""Text typed by people, made safe: markdown to clean HTML, and HTML that no builder re-parses.
+
+Two guarantees, each by construction rather than by a list of things to escape:
+
+1. ``markdown_html`` turns markdown typed in YAML or ``content/`` into HTML cleaned by nh3
+   to one allow-list (``TAGS``): no script, no handler, no style, only web, mail and phone
+   links, or links to the site's own pages.
+2. ``inert`` re-serialises any HTML fragment so that every character of text and of every
+   attribute value that is ASCII punctuation becomes a numeric character reference
+   (``~`` → ``&#126;``), every element goes on one line, and every line starts with a tag.
+   Whatever markdown extensions the builder runs (fences, attribute lists, critic marks,
+   snippets, emoji, abbreviations…), none of their syntax can appear in that text, so what
+   we wrote is what the browser gets.
+
+Links to the site's own pages are written ``site:PATH#anchor`` (PATH as in the docs folder,
+e.g. ``services/index.md``); ``inert`` turns them into relative URLs for the page at hand
+and reports those that lead nowhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from urllib.parse import quote, unquote, urlsplit
+
+import markdown
+import nh3
+
+#: The one allow-list for markdown typed by people (YAML fields and content/ pages).
+TAGS = {
+    "p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "abbr", "blockquote",
+    "code", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody",
+    "tr", "th", "td", "dl", "dt", "dd", "div",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href"},
+    "abbr": {"title"},
+    "th": {"scope"},
+    "h1": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+}
+#: Classes kept from markdown: the admonition boxes ("!!! note") of content pages.
+CLASSES = {
+    "div": {"admonition", "note", "warning", "tip", "info"},
+    "p": {"admonition-title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+#: Extensions for content/ pages; YAML fields get the first two only.
+PAGE_EXTENSIONS = ["sane_lists", "tables", "abbr", "def_list", "admonition", "toc"]
+
+
+def _slugify(value: str, separator: str) -> str:
+    """Heading ids of letters, digits and hyphens only: never ``__search`` or another id
+    the theme relies on (a heading cannot take over one of the page's own elements)."""
+    return re.sub(r"[\W_]+", separator, value.lower()).strip(separator) or "section"
+
+
+_PAGE_CONFIG = {"toc": {"slugify": _slugify, "permalink": False}}
+FIELD_EXTENSIONS = ["sane_lists", "tables"]
+#: More "[" than this in one text makes Python-Markdown's link search quadratic
+#: ('[' * 15000 took 29 s); the rest are escaped, which no real text notices.
+MAX_BRACKETS = 200
+#: Allowed in page file names and document paths: safe in a URL and on every disk.
+SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")
+
+_PUNCTUATION = re.compile(r"""[!-/:-@\[-`{-~\t\n\r]""")  # ASCII punctuation and line breaks
+_VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"}
+
+
+class MarkdownError(ValueError):
+    """Markdown that cannot be published as it is; the message says why, for a person."""
+
+
+def encode(value: str) -> str:
+    """Text with ``&``, ``<``, ``>`` and all other ASCII punctuation as character references."""
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", value)
+
+
+def markdown_html(
+    value: str, *, page: str | None = None, pages: Callable[[str], bool] | None = None
+) -> str:
+    """Markdown as clean HTML; links to pages become ``site:`` links.
+
+    ``page`` is the docs path of a content/ page (its links are relative to it); for a YAML
+    field it is None, links are relative to the site's root, and headings start at level 3
+    so they sit under the page's own. Raises ``MarkdownError`` for a link to a file of the
+    site written relative (``leaflet.pdf``, ``#faq``) that cannot be resolved, so ``check``
+    reports it at the field's line instead of the build failing later.
+    """
+    source = _limit_brackets(value)
+    extensions = PAGE_EXTENSIONS if page is not None else FIELD_EXTENSIONS
+    try:
+        rendered = markdown.markdown(
+            source, extensions=extensions, extension_configs=_PAGE_CONFIG if page else {}
+        )
+    except RecursionError:
+        raise MarkdownError("is nested too deeply (lists or quotes inside each other)") from None
+    if page is None:
+        rendered = re.sub(r"<(/?)h[12]\b", r"<\1h3", rendered)
+    clean = nh3.clean(
+        rendered,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        allowed_classes=CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return _HREF.sub(lambda m: _site_link(m, page), clean)
+
+
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+def _site_link(match: re.Match[str], page: str | None) -> str:
+    """Turn a relative link into ``site:PATH``, resolved from ``page`` (or the root)."""
+    href = match.group(1).replace("&amp;", "&")
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return match.group(0)
+    if not parts.path:
+        if page is None:
+            raise MarkdownError(
+                f"link '{href}' goes to a place on the page, but this text appears on "
+                "several pages; link to a page, like glossary.md#aac"
+            )
+        target = page
+    else:
+        base = posixpath.dirname(page) if page else ""
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if target.startswith("../") or target == ".." or parts.path.startswith("/"):
+            raise MarkdownError(f"link '{href}' leads outside the site")
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f'<a href="site:{quote(target)}{fragment}"'
+
+
+def _limit_brackets(value: str) -> str:
+    if value.count("[") <= MAX_BRACKETS:
+        return value
+    seen = 0
+
+    def escape(match: re.Match[str]) -> str:
+        nonlocal seen
+        seen += 1
+        return match.group() if seen <= MAX_BRACKETS else "\\["
+
+    return re.sub(r"\[", escape, value)
+
+
+# --- writing HTML that builders pass through untouched -------------------------------------
+
+
+class LinkError(ValueError):
+    """A ``site:`` link to a page or anchor that does not exist."""
+
+
+def url_of(path: str) -> str:
+    """The address of a docs file in the built site, as builders with directory URLs make it."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index") or stem.split("/")[-1] == "README":
+        folder = stem.rpartition("/")[0]
+        return f"{folder}/" if folder else ""
+    return f"{stem}/"
+
+
+def relative_url(page: str, target: str, *, from_source: bool = False) -> str:
+    """The link from docs file ``page`` to docs file ``target`` (``#anchor`` kept).
+
+    Relative to the page's address, as the browser reads it; or, ``from_source``, relative
+    to the folder of the page's file, for builders that rewrite links in raw HTML that way
+    (Zensical).
+    """
+    target, _, fragment = target.partition("#")
+    anchor = f"#{fragment}" if fragment else ""
+    if target == page and anchor:
+        return anchor
+    there = url_of(target)
+    here = posixpath.dirname(page) if from_source else url_of(page).rstrip("/")
+    rel = posixpath.relpath(there.rstrip("/") or ".", here or ".")
+    if not there or there.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + anchor
+
+
+class _Writer(HTMLParser):
+    """Re-serialise HTML with every text and attribute value encoded (see ``encode``)."""
+
+    def __init__(self, resolve: Callable[[str], str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.resolve = resolve
+        self.out: list[str] = []
+        self.pre = 0  # inside <pre>, line breaks are kept (as &#10;)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        parts = [f"<{tag}"]
+        for name, value in attrs:
+            if name == "markdown" or not _ATTR_NAME.fullmatch(name):
+                continue  # never let a builder's md_in_html parse the inside again
+            if value is None:
+                parts.append(f" {name}")
+                continue
+            if name in ("href", "src") and value.startswith("site:"):
+                value = self.resolve(value[len("site:") :])
+            parts.append(f' {name}="{encode(value)}"')
+        self.out.append("".join(parts) + ">")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.out.append(f"</{tag}>")
+            if tag == "pre" and self.pre:
+                self.pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.pre:
+            data = re.sub(r"\s*\n\s*", " ", data)
+        self.out.append(encode(data))
+
+
+_ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def inert(html: str, resolve: Callable[[str], str]) -> str:
+    """``html`` as one line that a markdown builder passes through as it is (module doc).
+
+    The line is one ``<div class="lo-body">`` block (the skip link's target): a raw HTML
+    block to every markdown parser, with no blank line inside to end it early.
+    ``resolve`` maps the path of each ``site:`` link to the URL to write, raising
+    ``LinkError`` for one that leads nowhere.
+    """
+    writer = _Writer(resolve)
+    writer.feed(html)
+    writer.close()
+    return '<div class="lo-body" id="lo-main">' + "".join(writer.out) + "</div>"
