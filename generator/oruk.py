@@ -29,13 +29,25 @@ def _drop_empty(value: Any) -> Any:
     return value
 
 
-def service_record(service: models.Service, vocab: models.Vocabularies) -> dict[str, Any]:
+Lookup = dict[str, dict[str, models.Term]]
+
+
+def term_lookup(vocab: models.Vocabularies) -> Lookup:
+    """Every vocabulary's terms by id, made once for the whole feed (a county's vocabulary
+    can hold thousands of areas)."""
+    return {name: {t.id: t for t in getattr(vocab, name)} for name in type(vocab).model_fields}
+
+
+def service_record(
+    service: models.Service, vocab: models.Vocabularies, lookup: Lookup | None = None
+) -> dict[str, Any]:
     """One service in ORUK 3.0 shape."""
+    terms = lookup or term_lookup(vocab)
     sid = _uid("service", service.id)
     org = _uid("organisation", service.organisation)
 
     def term(vocabulary: str, term_id: str) -> dict[str, Any]:
-        found = next(t for t in getattr(vocab, vocabulary) if t.id == term_id)
+        found = terms[vocabulary][term_id]
         tid = _uid("term", vocabulary, term_id)
         return {
             "id": _uid("attribute", service.id, vocabulary, term_id),
@@ -54,7 +66,6 @@ def service_record(service: models.Service, vocab: models.Vocabularies) -> dict[
     attributes = [term("disciplines", service.discipline)]
     for vocabulary in ("levels", "strands", "audiences", "needs", "delivery"):
         attributes += [term(vocabulary, t) for t in getattr(service, vocabulary)]
-    areas = {t.id: t.name for t in vocab.areas}
     contact = service.contact
     record = {
         "id": sid,
@@ -95,7 +106,7 @@ def service_record(service: models.Service, vocab: models.Vocabularies) -> dict[
         if service.opening_times
         else [],
         "service_areas": [
-            {"id": _uid("area", service.id, a), "service_id": sid, "name": areas[a]}
+            {"id": _uid("area", service.id, a), "service_id": sid, "name": terms["areas"][a].name}
             for a in service.areas
         ],
         "service_at_locations": [
@@ -145,7 +156,8 @@ def _location(service_id: str, sid: str, index: int, place: models.Location) -> 
 
 def services_feed(services: list[models.Service], vocab: models.Vocabularies) -> bytes:
     """All services as one page of ORUK's paginated service list."""
-    contents = [service_record(s, vocab) for s in services]
+    lookup = term_lookup(vocab)
+    contents = [service_record(s, vocab, lookup) for s in services]
     feed = {
         "total_items": len(contents),
         "total_pages": 1,
