@@ -224,6 +224,9 @@ DOWNLOADS = {
     ".pdf", ".doc", ".docx", ".odt", ".ods", ".odp", ".rtf", ".txt", ".csv", ".xls", ".xlsx",
     ".ppt", ".pptx", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".mp4", ".m4a", ".vtt",
 }  # fmt: skip
+#: A hand-written page larger than this is refused before it is read: the longest real
+#: pages are tens of KB, and markdown parsing is not linear in every input.
+MAX_PAGE_BYTES = 512 * 1024
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")
 MAX_PATH = 150
 
@@ -280,6 +283,9 @@ def load_content(content: Path) -> tuple[dict[str, bytes | ContentPage], list[Pr
                 found = _name_message(entry, folder=False)
             elif not found and len(rel) > MAX_PATH:
                 found = f"the path is {len(rel)} characters long; keep it under {MAX_PATH}"
+            elif not found and suffix == ".md" and path.stat().st_size > MAX_PAGE_BYTES:
+                size = path.stat().st_size
+                found = f"page is {size:,} bytes; the limit is {MAX_PAGE_BYTES:,} bytes a page"
             elif not found and suffix != ".md" and suffix not in DOWNLOADS:
                 kinds = ", ".join(sorted(DOWNLOADS))
                 found = (

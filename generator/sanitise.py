@@ -63,9 +63,6 @@ def _slugify(value: str, separator: str) -> str:
 
 _PAGE_CONFIG = {"toc": {"slugify": _slugify, "permalink": False}}
 FIELD_EXTENSIONS = ["sane_lists", "tables"]
-#: More "[" than this in one text makes Python-Markdown's link search quadratic
-#: ('[' * 15000 took 29 s); the rest are escaped, which no real text notices.
-MAX_BRACKETS = 200
 #: Allowed in page file names and document paths: safe in a URL and on every disk.
 SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")
 
@@ -140,17 +137,30 @@ def _site_link(match: re.Match[str], page: str | None) -> str:
     return f'<a href="site:{quote(target)}{fragment}"'
 
 
+_LINK_TEXT = re.compile(
+    r"\[(?=[^\[\]\n]{0,300}\]"  # text that closes soon, then no "(" or a complete (address)
+    r"(?:[^(]|$|\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)))"
+)
+
+
 def _limit_brackets(value: str) -> str:
-    if value.count("[") <= MAX_BRACKETS:
+    """Make every ``[`` that cannot start a link plain text: one with no ``]`` soon after,
+    or with ``](`` and no ``)`` to close the address.
+
+    Python-Markdown looks for the end of every ``[`` it meets, so text with thousands of
+    unmatched ones takes quadratic time ('[' * 15000 took 29 s). A real link's text closes
+    within the line, so only those brackets are left for it to read; the others are escaped
+    as ``\\[``. Backslash escapes already typed (``\\[``, ``\\\\``) are kept as they are.
+    """
+    if "[" not in value:
         return value
-    seen = 0
 
-    def escape(match: re.Match[str]) -> str:
-        nonlocal seen
-        seen += 1
-        return match.group() if seen <= MAX_BRACKETS else "\\["
+    def one(match: re.Match[str]) -> str:
+        if match.group() != "[" or _LINK_TEXT.match(value, match.start()):
+            return match.group()
+        return "\\["  # an escape: after the pairs matched above, never itself escaped
 
-    return re.sub(r"\[", escape, value)
+    return re.sub(r"\\.|\[", one, value, flags=re.S)
 
 
 # --- writing HTML that builders pass through untouched -------------------------------------
