@@ -328,13 +328,13 @@ def render_site(
         def resolve(target: str, here: str = path) -> str:
             found = _link_problem(target, anchors, files)
             if found:
-                raise LinkError(found)
+                raise LinkError(target, found)
             return relative_url(here, target, from_source=zensical)
 
         try:
             body = inert(html, resolve)
         except LinkError as exc:
-            problems.append(_locate(str(exc), path, origins, project))
+            problems.append(_locate(exc, path, origins, project))
             continue
         pages[path] = _page(title, description, banner, body)
     if problems:
@@ -465,10 +465,10 @@ def _all_prose(value: Any) -> Iterator[models.Prose]:
             yield from _all_prose(getattr(value, name))
 
 
-def _locate(message: str, page: str, origins: dict[str, Problem], project: Project) -> Problem:
+def _locate(error: LinkError, page: str, origins: dict[str, Problem], project: Project) -> Problem:
     """A broken link, placed where a person can fix it: the field, the content page, or the
     template that wrote it."""
-    target = message.split("'")[1]
+    target, message = error.args
     if target in origins:
         origin = origins[target]
         return Problem(origin.file, origin.line, origin.where, message)

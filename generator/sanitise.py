@@ -167,7 +167,7 @@ def _limit_brackets(value: str) -> str:
 
 
 class LinkError(ValueError):
-    """A ``site:`` link to a page or anchor that does not exist."""
+    """A ``site:`` link to a page or anchor that does not exist: ``(target, message)``."""
 
 
 def url_of(path: str) -> str:
