@@ -36,7 +36,8 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 #: such as "\0"): control characters, which Python-Markdown uses for its own placeholders,
 #: and the bidirectional overrides and isolates that make text read differently from what it
 #: is ("Trojan Source").
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Loc = tuple[str | int, ...]
 
@@ -167,9 +168,12 @@ def _to_python(
     if isinstance(node, ScalarNode):
         if node.style is None and node.value in _NULLS:
             return None
-        if bad := _FORBIDDEN.search(node.value):
+        value = node.value
+        if _SURROGATE.search(value):  # "\ud83d\ude00", as JSON and some exports write 😀
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if bad := _FORBIDDEN.search(value):
             problems.append(source.problem(loc, forbidden_message(bad.group())))
-        return node.value
+        return value
     if isinstance(node, SequenceNode):
         return [
             _to_python(item, (*loc, i), source, problems, offset)
@@ -200,6 +204,8 @@ def _to_python(
 
 
 def forbidden_message(char: str) -> str:
+    if char == "\ufffd":
+        return "contains a broken character (U+FFFD, or half of one written as \\uD8xx)"
     what = "a control character" if ord(char) < 0x2000 else "a text-direction override"
     return f"contains {what} (U+{ord(char):04X}) that cannot be published; delete it"
 

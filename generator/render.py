@@ -484,9 +484,10 @@ def _page(title: str, description: str | None, banner: str, body: str) -> bytes:
     letters, digits, spaces and character references, so the theme can print them where it
     likes without escaping them.
     """
-    front = [f"title: {json.dumps(encode(title))}"]
+    # ensure_ascii=False: YAML readers refuse JSON's surrogate escapes ("\ud83d\ude00").
+    front = [f"title: {json.dumps(encode(title), ensure_ascii=False)}"]
     if description:
-        front.append(f"description: {json.dumps(encode(description))}")
+        front.append(f"description: {json.dumps(encode(description), ensure_ascii=False)}")
     return "---\n{}\n---\n\n<!-- {} -->\n\n{}\n".format("\n".join(front), banner, body).encode()
 
 
