@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import BuildError
 from .headers import write_headers
 from .links import broken_links
-from .render import navigation
+from .render import builder_config
 from .today import today_from_env
 from .write import PAGES_READY, generate, project_lock, refuse_links
 
@@ -52,7 +52,7 @@ def build_site(
             _recover(root, site_dir)
             staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
             try:
-                _run_builder(builder, root, staging, today, docs, navigation(project))
+                _run_builder(builder, root, staging, today, docs, builder_config(project))
                 write_headers(staging)
                 broken = broken_links(staging)
                 if broken:
@@ -102,14 +102,15 @@ def safe_site_dir(root: Path, site_dir: Path | None) -> Path:
 
 
 def _run_builder(
-    builder: str, root: Path, out: Path, today: date, docs: Path, nav: list[object]
+    builder: str, root: Path, out: Path, today: date, docs: Path, settings: dict[str, object]
 ) -> None:
     """Run ``builder`` in strict mode so that it writes the site into ``out``.
 
     Every builder gets a throwaway config beside ``mkdocs.yml`` that inherits it and adds
-    what comes from the data (the navigation). MkDocs and ProperDocs take ``-d``; Zensical
-    has no such option and only writes inside the project, so its config sets ``site_dir``
-    to a folder under ``build/``, which is then moved to ``out``.
+    what comes from the data (the site's name and address, the navigation). MkDocs and
+    ProperDocs take ``-d``; Zensical has no such option and only writes inside the project,
+    so its config sets ``site_dir`` to a folder under ``build/``, which is then moved to
+    ``out``.
     """
     if builder not in BUILDERS:
         raise BuildError(f"unknown builder '{builder}'; choose one of {', '.join(BUILDERS)}")
@@ -126,7 +127,7 @@ def _run_builder(
         "NO_COLOR": "1",
     }
     config = root / f".local-offer-{os.getpid()}.yml"
-    lines = ["INHERIT: mkdocs.yml", f"nav: {json.dumps(nav)}"]
+    lines = ["INHERIT: mkdocs.yml", *(f"{k}: {json.dumps(v)}" for k, v in settings.items())]
     command = [sys.executable, "-m", builder, "build", "--strict", "-f", str(config)]
     inside = None
     if builder == "zensical":

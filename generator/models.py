@@ -158,11 +158,21 @@ class Link(Record):
     description: Text | None = None
 
 
+def _printable_as_is(value: str) -> str:
+    """The theme prints the site's short name as it is, in text and in attributes."""
+    if found := re.search(r"[<>\"`]", value):
+        raise ValueError(f"cannot hold {found.group()}; the theme prints the name as it is")
+    return value
+
+
 class Site(Record):
     """Project-wide settings shown on the home page and every page's footer."""
 
-    name: Text  # the project's full name
-    short_name: Text  # used in the header and page titles
+    name: Text  # the project's full name, on the home page
+    short_name: Annotated[Text, AfterValidator(_printable_as_is)]  # header and page titles
+    description: Text | None = None  # one sentence for search engines and link previews
+    site_url: WebUrl | None = None  # where the site is published, e.g. https://example.org/offer/
+    work: Text = "project"  # the word for the work: "project", "programme", "service"…
     organisations: list[Text] = Field(min_length=1)  # who commissions and runs the project
     summary: Markdown  # what the project is, opening the home page
     contact: ContactDetails

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from uuid import NAMESPACE_URL, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from . import models
 
 
-def _uid(*parts: str) -> str:
-    return str(uuid5(NAMESPACE_URL, "local-offer:" + "/".join(parts)))
+def namespace(site: models.Site) -> UUID:
+    """The UUID namespace of one site's records: its address, or failing that its name.
+
+    Two areas' services with the same id ("advice-line") must not share a UUID, or a
+    directory that gathers both would merge them.
+    """
+    return uuid5(NAMESPACE_URL, site.site_url or f"local-offer:{site.name}")
+
+
+def _uid(ns: UUID, *parts: str) -> str:
+    return str(uuid5(ns, "/".join(parts)))
 
 
 def _drop_empty(value: Any) -> Any:
@@ -39,18 +48,18 @@ def term_lookup(vocab: models.Vocabularies) -> Lookup:
 
 
 def service_record(
-    service: models.Service, vocab: models.Vocabularies, lookup: Lookup | None = None
+    service: models.Service, vocab: models.Vocabularies, ns: UUID, lookup: Lookup | None = None
 ) -> dict[str, Any]:
     """One service in ORUK 3.0 shape."""
     terms = lookup or term_lookup(vocab)
-    sid = _uid("service", service.id)
-    org = _uid("organisation", service.organisation)
+    sid = _uid(ns, "service", service.id)
+    org = _uid(ns, "organisation", service.organisation)
 
     def term(vocabulary: str, term_id: str) -> dict[str, Any]:
         found = terms[vocabulary][term_id]
-        tid = _uid("term", vocabulary, term_id)
+        tid = _uid(ns, "term", vocabulary, term_id)
         return {
-            "id": _uid("attribute", service.id, vocabulary, term_id),
+            "id": _uid(ns, "attribute", service.id, vocabulary, term_id),
             "link_id": sid,
             "link_type": "service",
             "taxonomy_term_id": tid,
@@ -85,20 +94,24 @@ def service_record(
         },
         "contacts": [
             {
-                "id": _uid("contact", service.id),
+                "id": _uid(ns, "contact", service.id),
                 "service_id": sid,
                 "name": service.name,
-                "phones": [{"id": _uid("phone", service.id), "number": contact.phone}],
+                "phones": [{"id": _uid(ns, "phone", service.id), "number": contact.phone}],
             }
         ]
         if contact.phone
         else [],
         "cost_options": [
-            {"id": _uid("cost", service.id), "service_id": sid, "amount_description": service.cost}
+            {
+                "id": _uid(ns, "cost", service.id),
+                "service_id": sid,
+                "amount_description": service.cost,
+            }
         ],
         "schedules": [
             {
-                "id": _uid("schedule", service.id),
+                "id": _uid(ns, "schedule", service.id),
                 "service_id": sid,
                 "description": service.opening_times,
             }
@@ -106,11 +119,15 @@ def service_record(
         if service.opening_times
         else [],
         "service_areas": [
-            {"id": _uid("area", service.id, a), "service_id": sid, "name": terms["areas"][a].name}
+            {
+                "id": _uid(ns, "area", service.id, a),
+                "service_id": sid,
+                "name": terms["areas"][a].name,
+            }
             for a in service.areas
         ],
         "service_at_locations": [
-            _location(service.id, sid, i, place) for i, place in enumerate(service.locations)
+            _location(ns, service.id, sid, i, place) for i, place in enumerate(service.locations)
         ],
         "attributes": attributes,
         # HSDS 3.0 names, allowed in ORUK as extensions:
@@ -120,10 +137,12 @@ def service_record(
     return _drop_empty(record)
 
 
-def _location(service_id: str, sid: str, index: int, place: models.Location) -> dict[str, Any]:
-    lid = _uid("location", service_id, str(index))
+def _location(
+    ns: UUID, service_id: str, sid: str, index: int, place: models.Location
+) -> dict[str, Any]:
+    lid = _uid(ns, "location", service_id, str(index))
     address = {
-        "id": _uid("address", service_id, str(index)),
+        "id": _uid(ns, "address", service_id, str(index)),
         "location_id": lid,
         "address_1": place.address or place.name,
         "city": "",
@@ -133,7 +152,7 @@ def _location(service_id: str, sid: str, index: int, place: models.Location) -> 
         "address_type": "physical",
     }
     return {
-        "id": _uid("service_at_location", service_id, str(index)),
+        "id": _uid(ns, "service_at_location", service_id, str(index)),
         "service_id": sid,
         "location_id": lid,
         "location": {
@@ -143,7 +162,7 @@ def _location(service_id: str, sid: str, index: int, place: models.Location) -> 
             "addresses": [address] if place.address or place.postcode else [],
             "accessibility": [
                 {
-                    "id": _uid("accessibility", service_id, str(index)),
+                    "id": _uid(ns, "accessibility", service_id, str(index)),
                     "location_id": lid,
                     "description": place.accessibility,
                 }
@@ -154,10 +173,13 @@ def _location(service_id: str, sid: str, index: int, place: models.Location) -> 
     }
 
 
-def services_feed(services: list[models.Service], vocab: models.Vocabularies) -> bytes:
+def services_feed(
+    services: list[models.Service], vocab: models.Vocabularies, site: models.Site
+) -> bytes:
     """All services as one page of ORUK's paginated service list."""
     lookup = term_lookup(vocab)
-    contents = [service_record(s, vocab, lookup) for s in services]
+    ns = namespace(site)
+    contents = [service_record(s, vocab, ns, lookup) for s in services]
     feed = {
         "total_items": len(contents),
         "total_pages": 1,

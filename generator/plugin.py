@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import GeneratorError
-from .render import navigation
+from .render import builder_config
 from .today import today_from_env
 from .write import PAGES_READY, generate, project_lock
 
@@ -32,8 +32,9 @@ class LocalOfferPlugin(BasePlugin):
                 _, project = generate(root, today_from_env(), Path(config.docs_dir))
         except GeneratorError as exc:
             raise PluginError(f"nothing built:\n{exc}") from None
-        if not config.nav:
-            config.nav = navigation(project)
+        for key, value in builder_config(project).items():
+            if key != "nav" or not config.nav:
+                config[key] = value
         return config
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

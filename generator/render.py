@@ -195,12 +195,24 @@ def navigation(project: Project) -> list[dict[str, Any]]:
         ("Information for you", present(*audiences)),
         ("Services", present("services/index.md", "balanced-system.md")),
         (
-            "The project",
+            f"The {project.site.work}",
             present("timeline.md", "updates/index.md", "surveys.md", "documents.md"),
         ),
         ("Help", present("glossary.md", "other-formats.md", "accessibility.md")),
     ]
     return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
+
+
+def builder_config(project: Project) -> dict[str, Any]:
+    """What every builder must be told that comes from the data, not from ``mkdocs.yml``:
+    the site's name, description and address, and the menu."""
+    site = project.site
+    config: dict[str, Any] = {"site_name": site.short_name, "nav": navigation(project)}
+    if site.description:
+        config["site_description"] = site.description
+    if site.site_url:
+        config["site_url"] = site.site_url
+    return config
 
 
 def check_names(project: Project, table: list[Route]) -> list[Problem]:
@@ -318,7 +330,7 @@ def render_site(
         else:
             files[name] = item
     files["open-data/services.json"] = services_feed(
-        sorted(project.services, key=lambda s: s.name.lower()), project.vocabularies
+        sorted(project.services, key=lambda s: s.name.lower()), project.vocabularies, project.site
     )
     anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
     origins = _link_origins(project)

@@ -215,9 +215,11 @@ def test_build_generates_once_and_the_plugin_trusts_it(
         return None, SAMPLE
 
     monkeypatch.setattr("generator.plugin.generate", generate)
-    config = type(
-        "Config", (), {"docs_dir": str(docs), "config_file_path": str(project / "x"), "nav": None}
-    )
+
+    class Config(dict):  # type: ignore[type-arg]
+        __getattr__ = dict.__getitem__
+
+    config = Config(docs_dir=str(docs), config_file_path=str(project / "x"), nav=None)
     monkeypatch.setenv(PAGES_READY, str(docs))
     LocalOfferPlugin().on_config(config)
     assert calls == []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BUILDERS, build_site
-from generator.render import navigation
+from generator.render import builder_config
 
 from .conftest import TODAY, copy_project, parse
 from .test_build import SAMPLE, mkdocs, site_hash
@@ -102,8 +102,8 @@ def test_the_builder_alone_builds_the_generated_pages(project: Path, tmp_path: P
         [sys.executable, "-m", "generator", "generate"], cwd=project, env=env, check=True
     )
     config = project / "no-plugin.yml"
-    nav = json.dumps(navigation(SAMPLE))
-    config.write_text(f"INHERIT: mkdocs.yml\nplugins:\n  - search\nnav: {nav}\n")
+    settings = "".join(f"{k}: {json.dumps(v)}\n" for k, v in builder_config(SAMPLE).items())
+    config.write_text(f"INHERIT: mkdocs.yml\nplugins:\n  - search\n{settings}")
     try:
         alone = mkdocs(project, "-f", str(config), "-d", str(tmp_path / "alone"))
         with_plugin = mkdocs(project, "-d", str(tmp_path / "plugin"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.oruk import service_record, services_feed
+from generator.oruk import namespace, service_record, services_feed
 
 from .test_build import SAMPLE
 
@@ -27,7 +27,10 @@ def validator() -> Draft202012Validator:
 def test_every_sample_service_is_a_valid_oruk_record(validator: Draft202012Validator) -> None:
     for service in SAMPLE.services:
         errors = [
-            e.message for e in validator.iter_errors(service_record(service, SAMPLE.vocabularies))
+            e.message
+            for e in validator.iter_errors(
+                service_record(service, SAMPLE.vocabularies, namespace(SAMPLE.site))
+            )
         ]
         assert errors == [], service.id
 
@@ -48,6 +51,20 @@ def test_the_feed_carries_what_a_family_needs(sample_site: Path) -> None:
 
 
 def test_ids_are_stable_between_builds() -> None:
-    assert services_feed(SAMPLE.services, SAMPLE.vocabularies) == services_feed(
-        SAMPLE.services, SAMPLE.vocabularies
+    assert services_feed(SAMPLE.services, SAMPLE.vocabularies, SAMPLE.site) == services_feed(
+        SAMPLE.services, SAMPLE.vocabularies, SAMPLE.site
     )
+
+
+def test_two_areas_with_the_same_service_ids_get_different_uuids() -> None:
+    other = SAMPLE.site.model_copy(update={"name": "Another area's programme"})
+    ids = [
+        {
+            r["id"]
+            for r in json.loads(services_feed(SAMPLE.services, SAMPLE.vocabularies, site))[
+                "contents"
+            ]
+        }
+        for site in (SAMPLE.site, other)
+    ]
+    assert ids[0].isdisjoint(ids[1])
