@@ -76,6 +76,12 @@ def load_project(root: Path) -> Project:
         name: _page(name, item, problems) if isinstance(item, ContentPage) else item
         for name, item in loaded.items()
     }
+    if "accessibility.md" not in loaded:  # every page's footer links to it
+        msg = (
+            "is missing: every public sector website must publish an accessibility "
+            "statement (a page with a '# Accessibility statement' title will do to start)"
+        )
+        problems.append(Problem("content/accessibility.md", 1, "", msg))
     # Checks across records read the raw data, so that a record with a schema error is
     # still checked for unknown terms and duplicate ids in the same run.
     problems += _duplicate_ids(sources)
