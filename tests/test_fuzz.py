@@ -7,6 +7,7 @@ in a page) fails. Hypothesis runs 2,200 examples over three properties.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -26,7 +27,11 @@ from .conftest import TODAY
 
 FIXTURE = Path(__file__).parent / "fixtures" / "golden"
 PROBLEM = re.compile(r"data/[a-z]+\.yaml:[1-9]\d*: \S")
+#: ``FUZZ_SCALE=100 pytest tests/test_fuzz.py`` runs a hundred times the examples (the long
+#: run outside ``make test``: 220,000 examples).
+SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 SETTINGS = settings(
+    max_examples=100 * SCALE,
     deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
@@ -128,7 +133,7 @@ def test_mutated_service_records_give_a_site_or_located_errors(
     check_outcome(root)
 
 
-@settings(SETTINGS, max_examples=800)
+@settings(SETTINGS, max_examples=800 * SCALE)
 @given(document=values, name=st.sampled_from(["services", "site", "surveys", "timeline"]))
 def test_arbitrary_yaml_documents_give_a_site_or_located_errors(
     tmp_path_factory: Any, document: Any, name: str
@@ -138,7 +143,7 @@ def test_arbitrary_yaml_documents_give_a_site_or_located_errors(
     check_outcome(root)
 
 
-@settings(SETTINGS, max_examples=1300)
+@settings(SETTINGS, max_examples=1300 * SCALE)
 @given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_any_bytes_load_as_data_or_located_problems(tmp_path_factory: Any, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("bytes") / "services.yaml"
