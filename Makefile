@@ -4,17 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check lint bench chromium clean
+.PHONY: site test serve check lint lock bench chromium clean
 
-$(VENV)/.site: pyproject.toml
+# requirements.lock pins every package (and its version) that any command here installs,
+# so two machines build the same bytes; `make lock` rewrites it after a dependency changes.
+$(VENV)/.site: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
 $(VENV)/.test: $(VENV)/.site
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
 ## Build the public site into site/ (replaced only after a complete, strict build).
@@ -34,9 +36,19 @@ serve: $(VENV)/.site
 check: $(VENV)/.site
 	$(BIN)/python -m generator check
 
+## Style and types: ruff, and mypy --strict on generator/ (CI runs it before the tests).
 lint: $(VENV)/.test
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+## Rewrite requirements.lock from a fresh environment with every extra installed.
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	build/lock-venv/bin/python -m pip freeze --exclude-editable > requirements.lock
+	rm -rf build/lock-venv
 
 ## Find a Chromium for the browser tests, or install Debian's.
 chromium:

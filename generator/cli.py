@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -108,5 +109,5 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _count(items: list[object], noun: str) -> str:
+def _count(items: Sequence[object], noun: str) -> str:
     return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"

@@ -88,7 +88,7 @@ class _Loader(yaml.SafeLoader):
     depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML has no types
         if self.check_event(AliasEvent):
             raise _Refused(
                 problem="anchors and aliases (*name) are not supported; write the value out",

@@ -134,7 +134,7 @@ def service_record(
         "eligibility_description": service.eligibility,
         "application_process": service.access.referral_route,
     }
-    return _drop_empty(record)
+    return dict(_drop_empty(record))
 
 
 def _location(

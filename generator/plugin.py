@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -20,7 +21,11 @@ from .today import today_from_env
 from .write import PAGES_READY, generate, project_lock
 
 
-class LocalOfferPlugin(BasePlugin):
+class _NoOptions(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config is untyped
+    """The plugin takes no options: everything comes from data/ and content/."""
+
+
+class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     """Generates the pages into ``docs_dir``, and the navigation, before each build."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

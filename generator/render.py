@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import jinja2
+from pydantic import BaseModel
 
 from . import models
 from .errors import DataError, Problem
@@ -107,6 +108,14 @@ def file_info(path: str, size: int | None) -> FileInfo:
 
 class Terms:
     """Lookup of vocabulary term names by id, for templates: ``terms.levels['universal']``."""
+
+    disciplines: dict[str, models.Term]
+    strands: dict[str, models.Term]
+    levels: dict[str, models.Term]
+    audiences: dict[str, models.AudienceTerm]
+    areas: dict[str, models.Term]
+    needs: dict[str, models.Term]
+    delivery: dict[str, models.Term]
 
     def __init__(self, vocabularies: models.Vocabularies) -> None:
         for name in type(vocabularies).model_fields:
@@ -466,7 +475,7 @@ def _link_origins(project: Project) -> dict[str, Problem]:
 def _all_prose(value: Any) -> Iterator[models.Prose]:
     if isinstance(value, models.Prose):
         yield value
-    elif isinstance(value, models.BaseModel):
+    elif isinstance(value, BaseModel):
         for key in type(value).model_fields:
             yield from _all_prose(getattr(value, key))
     elif isinstance(value, list):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -305,13 +306,17 @@ def _raw_records(source: Source, *loc: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _duplicate_ids(sources: dict[str, Source]) -> list[Problem]:
-    lists = [(name, (kind,)) for name, kind in models.RECORD_FILES.items()]
+    lists: list[tuple[str, tuple[str, ...]]] = [
+        (name, (kind,)) for name, kind in models.RECORD_FILES.items()
+    ]
     lists += [("vocabularies.yaml", ("vocabularies", v)) for v in models.Vocabularies.model_fields]
     problems = []
     for name, loc in lists:
         source = sources.get(name)
+        if source is None:
+            continue
         first: dict[str, int] = {}
-        for i, item in _raw_records(source, *loc) if source else []:
+        for i, item in _raw_records(source, *loc):
             record_id = item.get("id")
             if not isinstance(record_id, str):
                 continue
@@ -329,8 +334,10 @@ def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> li
     problems = []
     for name, kind in models.RECORD_FILES.items():
         source = sources.get(name)
+        if source is None:
+            continue
         fields = models.TERM_FIELDS.get(kind, {})
-        for i, item in _raw_records(source, kind) if source else []:
+        for i, item in _raw_records(source, kind):
             for key, vocabulary in fields.items():
                 value = item.get(key)
                 values = [value] if isinstance(value, str) else value
@@ -373,7 +380,7 @@ def _stage_order(source: Source, stages: list[models.Stage], places: list[int]) 
     return problems
 
 
-def _document_path_problem(content: dict[str, bytes], name: str) -> str | None:
+def _document_path_problem(content: Mapping[str, object], name: str) -> str | None:
     """A document file must be a plain relative path to a file inside ``content/``."""
     path = PurePosixPath(name)
     if "\\" in name or path.is_absolute() or ".." in path.parts or ":" in name:

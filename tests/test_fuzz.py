@@ -32,7 +32,8 @@ PROBLEM = re.compile(r"data/[a-z]+\.yaml:[1-9]\d*: \S")
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 SETTINGS = settings(
     max_examples=100 * SCALE,
-    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 #: Values people (or imports from other systems) might type into any field.
