@@ -22,12 +22,10 @@ from pathlib import Path
 from .errors import BuildError
 from .headers import write_headers
 from .links import broken_links
-from .render import builder_config
-from .today import today_from_env
-from .write import PAGES_READY, generate, project_lock, refuse_links
+from .write import PAGES_READY
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
-__all__ = ["BUILDERS", "BuildError", "build_site"]
+__all__ = ["BUILDERS", "BuildError", "build_with", "safe_site_dir"]
 
 #: Folders and files of a project that a site folder may never be, or be inside.
 SOURCES = {
@@ -36,33 +34,34 @@ SOURCES = {
 }  # fmt: skip
 
 
-def build_site(
-    root: Path, site_dir: Path | None = None, today: date | None = None, builder: str = "mkdocs"
+def build_with(
+    builder: str,
+    root: Path,
+    docs: Path,
+    site_dir: Path,
+    today: date,
+    settings: dict[str, object],
 ) -> Path:
-    """Generate the pages and build them into ``site_dir`` (default ``root/site``)."""
-    root = root.resolve()
-    today = today or today_from_env()
-    refuse_links(root, "site", "content", "data", "theme", "build")
-    site_dir = safe_site_dir(root, site_dir)
+    """Build ``docs`` with ``builder`` and put the result in place of ``site_dir``.
+
+    The caller holds the project's lock and has checked ``site_dir`` (``safe_site_dir``).
+    """
     try:
-        with project_lock(root):
-            # raises DataError before anything is built
-            docs, project = generate(root, today, builder=builder)
-            site_dir.parent.mkdir(parents=True, exist_ok=True)
-            _recover(root, site_dir)
-            staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
-            try:
-                _run_builder(builder, root, staging, today, docs, builder_config(project))
-                write_headers(staging)
-                broken = broken_links(staging)
-                if broken:
-                    shown = "\n".join(broken[:30]) + (
-                        f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
-                    )
-                    raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
-                _swap(staging, site_dir)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        _recover(root, site_dir)
+        staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+        try:
+            _run_builder(builder, root, staging, today, docs, settings)
+            write_headers(staging)
+            broken = broken_links(staging)
+            if broken:
+                shown = "\n".join(broken[:30]) + (
+                    f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
+                )
+                raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
+            _swap(staging, site_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:  # a full disk, a read-only folder: the environment, not the data
         where = f" {exc.filename}" if exc.filename else ""
         raise BuildError(f"cannot write{where}: {exc.strerror or exc}") from None

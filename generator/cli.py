@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .build import BUILDERS, build_site
+from .build import BUILDERS
 from .errors import BuildError, DataError
-from .render import environment, render_site
+from .pipeline import run
 from .today import today_from_env
-from .validate import load_project, warnings
-from .write import generate, project_lock
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,25 +72,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         today = getattr(args, "today", None) or today_from_env()
         if args.command == "check":
-            project = load_project(root)
-            render_site(project, today, environment(root))  # templates and page names too
-            found = warnings(project, today)
+            outcome = run(root, today, until="check")  # templates and page names too
+            found = outcome.warnings
             for problem in found:
                 print(problem, file=sys.stderr)
             if found and args.strict:
                 print(f"{_count(found, 'warning')}; --strict fails on warnings.", file=sys.stderr)
                 return 1
             print(
-                f"ok: {len(project.services)} services and every other record are valid"
+                f"ok: {len(outcome.project.services)} services and every other record are valid"
                 + (f", with {_count(found, 'warning')}" if found else "")
             )
         elif args.command == "generate":
-            with project_lock(root):
-                generate(root, today)
+            run(root, today, until="generate")
             print("ok: pages written to build/docs")
         else:
-            site = build_site(root, args.site_dir, today, args.builder)
-            print(f"ok: site built into {site}")
+            outcome = run(root, today, builder=args.builder, site_dir=args.site_dir)
+            print(f"ok: site built into {outcome.site_dir}")
     except DataError as exc:
         print(exc, file=sys.stderr)
         print(f"{_count(exc.problems, 'problem')} found; nothing was built.", file=sys.stderr)

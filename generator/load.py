@@ -11,6 +11,7 @@ also rules out "billion laughs" expansion. Each value's line is kept under its p
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import stat
@@ -22,7 +23,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from .errors import DataError, Problem
 
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
@@ -342,3 +343,38 @@ def _content_page(name: str, data: bytes, problems: list[Problem]) -> ContentPag
         body = text[match.end() :]
         body_line = text[: match.end()].count("\n") + 1
     return ContentPage(name, meta, body, body_line)
+
+
+@dataclass
+class Loaded:
+    """Everything read from a project: its data files parsed, its content/ files, and the
+    problems met while reading (syntax, encoding, links, names)."""
+
+    sources: dict[str, Source]  # by data file name, for the files present
+    content: dict[str, bytes | ContentPage]
+    problems: list[Problem]
+
+
+def load_all(root: Path) -> Loaded:
+    """Read ``data/*.yaml`` and ``content/``; an unknown data file is a problem too."""
+    from .models import FILES  # the schema module names the files; reading needs no more
+
+    data_dir = root / "data"
+    if data_dir.is_symlink():
+        raise DataError([Problem("data", 1, "", "is a link; put the folder itself here")])
+    if not data_dir.is_dir():
+        raise DataError([Problem("data", 1, "", "folder is missing; it holds the YAML records")])
+    problems: list[Problem] = []
+    for path in sorted(data_dir.iterdir()):
+        if path.name not in FILES and not path.name.startswith("."):
+            close = difflib.get_close_matches(path.name, FILES, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(FILES)}"
+            problems.append(Problem(f"data/{path.name}", 1, "", f"unknown data file; {hint}"))
+    sources = {}
+    for name in FILES:
+        path = data_dir / name
+        if path.exists() or path.is_symlink():
+            sources[name], found = load_yaml(path, f"data/{name}")
+            problems += found
+    content, found = load_content(root / "content")
+    return Loaded(sources, content, problems + found)

@@ -239,7 +239,7 @@ class Service(Record):
     areas: NonEmptyTerms  # (service_areas)
     last_reviewed: Date  # (assured_date)
 
-    def review_due(self, months: int) -> date:
+    def review_due_after(self, months: int) -> date:
         """The day this entry falls out of date: ``months`` after ``last_reviewed``."""
         reviewed = self.last_reviewed
         total = reviewed.month - 1 + months

@@ -16,9 +16,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import GeneratorError
+from .pipeline import run
 from .render import builder_config
-from .today import today_from_env
-from .write import PAGES_READY, generate, project_lock
+from .write import PAGES_READY
 
 
 class _NoOptions(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config is untyped
@@ -33,11 +33,10 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             return config  # ``python -m generator build`` generated them a moment ago
         root = Path(config.config_file_path).resolve().parent
         try:
-            with project_lock(root):
-                _, project = generate(root, today_from_env(), Path(config.docs_dir))
+            outcome = run(root, until="generate", docs_dir=Path(config.docs_dir))
         except GeneratorError as exc:
             raise PluginError(f"nothing built:\n{exc}") from None
-        for key, value in builder_config(project).items():
+        for key, value in builder_config(outcome.site).items():
             if key != "nav" or not config.nav:
                 config[key] = value
         return config

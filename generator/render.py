@@ -17,10 +17,10 @@ import html as htmllib
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -29,21 +29,12 @@ from pydantic import BaseModel
 
 from . import models
 from .errors import DataError, Problem
+from .model import Site
 from .oruk import services_feed
 from .sanitise import LinkError, encode, inert, relative_url, url_of
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-_FORMATS = {
-    ".md": "Web page",
-    ".pdf": "PDF",
-    ".docx": "Word document",
-    ".odt": "OpenDocument",
-    ".xlsx": "Excel spreadsheet",
-    ".csv": "CSV spreadsheet",
-    ".txt": "Plain text",
-}
 
 
 def tel(phone: str) -> str:
@@ -56,74 +47,6 @@ def long_date(value: date) -> str:
 
 def month(value: date) -> str:
     return f"{value:%B %Y}"
-
-
-# --- facts derived from the records and "today" -----------------------------------------
-
-
-def survey_state(survey: models.Survey, today: date) -> str:
-    """``upcoming``, ``open`` or ``closed`` on ``today``."""
-    if today < survey.opens:
-        return "upcoming"
-    return "open" if today <= survey.closes else "closed"
-
-
-def stage_state(stage: models.Stage, today: date) -> str:
-    """``done``, ``current`` or ``next`` on ``today``."""
-    if today < stage.start:
-        return "next"
-    return "done" if stage.end is not None and today > stage.end else "current"
-
-
-def age_range(service: models.Service) -> str:
-    low, high = service.min_age, service.max_age
-    if low is None and high is None:
-        return "All ages"
-    if low is None:
-        return f"Up to {high} years"
-    if high is None:
-        return f"From {low} years"
-    return f"{low} to {high} years"
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What a download link must say: type and size (GOV.UK guidance)."""
-
-    kind: str
-    size: str | None
-
-
-def file_info(path: str, size: int | None) -> FileInfo:
-    suffix = PurePosixPath(path).suffix.lower()
-    kind = _FORMATS.get(suffix, suffix.lstrip(".").upper() or "File")
-    if size is None or suffix == ".md":
-        return FileInfo(kind, None)  # a page of the site, not a download
-    if size < 1024:
-        return FileInfo(kind, f"{size} bytes")
-    if size < 1024 * 1024:
-        return FileInfo(kind, f"{size / 1024:.1f} KB")
-    return FileInfo(kind, f"{size / 1024 / 1024:.1f} MB")
-
-
-class Terms:
-    """Lookup of vocabulary term names by id, for templates: ``terms.levels['universal']``."""
-
-    disciplines: dict[str, models.Term]
-    strands: dict[str, models.Term]
-    levels: dict[str, models.Term]
-    audiences: dict[str, models.AudienceTerm]
-    areas: dict[str, models.Term]
-    needs: dict[str, models.Term]
-    delivery: dict[str, models.Term]
-
-    def __init__(self, vocabularies: models.Vocabularies) -> None:
-        for name in type(vocabularies).model_fields:
-            setattr(self, name, {t.id: t for t in getattr(vocabularies, name)})
-
-    @staticmethod
-    def names(lookup: dict[str, models.Term], ids: Iterable[str]) -> str:
-        return ", ".join(lookup[i].name for i in ids)
 
 
 # --- the route table ------------------------------------------------------------------------
@@ -140,61 +63,61 @@ class Route:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def routes(project: Project) -> list[Route]:
-    """Every generated page of the site: the one place page names are decided."""
-    ids = project.sources
+#: The pages made once: (page, template, what they are generated from).
+PAGES = [
+    ("index.md", "home.html", "data/"),
+    ("services/index.md", "services.html", "data/services.yaml"),
+    ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
+    ("timeline.md", "timeline.html", "data/timeline.yaml"),
+    ("updates/index.md", "updates.html", "data/updates.yaml"),
+    ("documents.md", "documents.html", "data/documents.yaml"),
+    ("surveys.md", "surveys.html", "data/surveys.yaml"),
+    ("other-formats.md", "other-formats.html", "data/site.yaml"),
+]
+#: The pages made for each record of a kind: (template name for the record, page address,
+#: template, data file, where the records stand in it).
+RECORD_PAGES = [
+    ("audience", "audiences/{id}.md", "audience.html", "vocabularies.yaml",
+     ("vocabularies", "audiences")),
+    ("service", "services/{id}.md", "service.html", "services.yaml", ("services",)),
+    ("update", "updates/{id}.md", "update.html", "updates.yaml", ("updates",)),
+]  # fmt: skip
 
-    def at(file: str, *loc: str | int) -> Problem:
-        source = ids.get(file)
-        return source.problem(loc, "") if source else Problem(f"data/{file}", 1, "", "")
 
-    fixed = [
-        ("index.md", "home.html", "data/"),
-        ("services/index.md", "services.html", "data/services.yaml"),
-        ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
-        ("timeline.md", "timeline.html", "data/timeline.yaml"),
-        ("updates/index.md", "updates.html", "data/updates.yaml"),
-        ("documents.md", "documents.html", "data/documents.yaml"),
-        ("surveys.md", "surveys.html", "data/surveys.yaml"),
-        ("other-formats.md", "other-formats.html", "data/site.yaml"),
-    ]
-    table = [Route(path, t, src, Problem("(built-in page)", 1, "", "")) for path, t, src in fixed]
-    for i, audience in enumerate(project.vocabularies.audiences):
-        table.append(
-            Route(
-                f"audiences/{audience.id}.md",
-                "audience.html",
-                "data/vocabularies.yaml",
-                at("vocabularies.yaml", "vocabularies", "audiences", i, "id"),
-                {"audience": audience},
+def routes(site: Site) -> list[Route]:
+    """Every generated page of the site, from ``PAGES`` and ``RECORD_PAGES``: the one
+    place page names are decided."""
+    project = site.project
+    built_in = Problem("(built-in page)", 1, "", "")
+    table = [Route(path, template, source, built_in) for path, template, source in PAGES]
+    shown: dict[str, dict[str, Any]] = {  # the records as the site model shows them
+        "audience": {a.id: a for a in project.vocabularies.audiences},
+        "service": {s.id: s for s in site.services},
+        "update": {u.id: u for u in site.updates},
+    }
+    for name, address, template, file, where in RECORD_PAGES:
+        source = project.sources.get(file)
+        in_file: Any = project
+        for key in where:  # the records in file order, so each knows its line
+            in_file = getattr(in_file, key)
+        for i, record in enumerate(in_file):
+            origin = source.problem((*where, i, "id"), "") if source else built_in
+            table.append(
+                Route(
+                    address.format(id=record.id),
+                    template,
+                    f"data/{file}",
+                    origin,
+                    {name: shown[name][record.id]},
+                )
             )
-        )
-    for i, service in enumerate(project.services):
-        table.append(
-            Route(
-                f"services/{service.id}.md",
-                "service.html",
-                "data/services.yaml",
-                at("services.yaml", "services", i, "id"),
-                {"service": service},
-            )
-        )
-    for i, update in enumerate(project.updates):
-        table.append(
-            Route(
-                f"updates/{update.id}.md",
-                "update.html",
-                "data/updates.yaml",
-                at("updates.yaml", "updates", i, "id"),
-                {"update": update},
-            )
-        )
     return table
 
 
-def navigation(project: Project) -> list[dict[str, Any]]:
+def navigation(site: Site) -> list[dict[str, Any]]:
     """The site's menu, from the route table and the vocabularies (never kept by hand)."""
-    pages = {r.path for r in routes(project)} | set(project.content)
+    project = site.project
+    pages = {r.path for r in routes(site)} | set(project.content)
 
     def present(*paths: str) -> list[str]:
         return [p for p in paths if p in pages]
@@ -212,15 +135,15 @@ def navigation(project: Project) -> list[dict[str, Any]]:
     return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
 
 
-def builder_config(project: Project) -> dict[str, Any]:
+def builder_config(site: Site) -> dict[str, Any]:
     """What every builder must be told that comes from the data, not from ``mkdocs.yml``:
     the site's name, description and address, and the menu."""
-    site = project.site
-    config: dict[str, Any] = {"site_name": site.short_name, "nav": navigation(project)}
-    if site.description:
-        config["site_description"] = site.description
-    if site.site_url:
-        config["site_url"] = site.site_url
+    settings = site.settings
+    config: dict[str, Any] = {"site_name": settings.short_name, "nav": navigation(site)}
+    if settings.description:
+        config["site_description"] = settings.description
+    if settings.site_url:
+        config["site_url"] = settings.site_url
     return config
 
 
@@ -310,20 +233,19 @@ def _template_line(exc: BaseException, filename: str) -> int:
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
-def render_site(
-    project: Project, today: date, env: jinja2.Environment, *, zensical: bool = False
-) -> dict[str, bytes]:
+def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) -> dict[str, bytes]:
     """Every file of the docs folder, keyed by its path there.
 
     Pages are rendered to HTML first, so that every ``site:`` link can be checked against
     the pages and anchors that really exist; then each is written as markdown a builder
     passes through untouched. Files of ``content/`` that are not pages are copied as they are.
     """
-    table = routes(project)
+    project = site.project
+    table = routes(site)
     problems = check_names(project, table)
     if problems:
         raise DataError(problems)
-    common = _context(project, today)
+    common = _context(site)
     common["pages"] = {r.path for r in table} | set(project.content)  # {% if 'x.md' in pages %}
     bodies: dict[str, tuple[str, str, str | None, str]] = {}  # path: title, html, desc, banner
     for route in table:
@@ -339,7 +261,7 @@ def render_site(
         else:
             files[name] = item
     files["open-data/services.json"] = services_feed(
-        sorted(project.services, key=lambda s: s.name.lower()), project.vocabularies, project.site
+        list(site.services), project.vocabularies, project.site
     )
     anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
     origins = _link_origins(project)
@@ -364,74 +286,26 @@ def render_site(
     return pages
 
 
-def _context(project: Project, today: date) -> dict[str, Any]:
-    """What every template may use (documented in README, "Templates")."""
-    terms = Terms(project.vocabularies)
-    services = sorted(project.services, key=lambda s: s.name.lower())
-    updates = sorted(project.updates, key=lambda u: (u.date, u.id), reverse=True)
-    surveys = sorted(project.surveys, key=lambda s: (s.opens, s.id))
-    documents = sorted(project.documents, key=lambda d: (d.date, d.id), reverse=True)
-    files = {}
-    for d in project.documents:
-        if d.file:
-            item = project.content.get(d.file)
-            files[d.id] = file_info(d.file, len(item) if isinstance(item, bytes) else None)
-    survey_groups: dict[str, list[models.Survey]] = {"open": [], "upcoming": [], "closed": []}
-    for survey in surveys:
-        survey_groups[survey_state(survey, today)].append(survey)
-    survey_groups["closed"].reverse()  # most recent outcome first
-    grid = {
-        strand: {
-            level: [s for s in services if strand in s.strands and level in s.levels]
-            for level in terms.levels
-        }
-        for strand in terms.strands
-    }
-
-    def by_discipline(chosen: list[models.Service]) -> list[tuple[models.Term, list[Any]]]:
-        groups = [
-            (t, [s for s in chosen if s.discipline == t.id])
-            for t in project.vocabularies.disciplines
-        ]
-        return [(t, group) for t, group in groups if group]
-
-    def for_audience(audience: str) -> dict[str, list[Any]]:
-        def mine(records: list[Any]) -> list[Any]:
-            return [r for r in records if audience in r.audiences]
-
-        return {
-            "services": mine(services),
-            "updates": mine(updates),
-            "documents": mine(documents),
-            "surveys": mine(surveys),
-        }
-
-    def current_stage() -> tuple[int, models.Stage] | None:
-        for number, stage in enumerate(project.timeline, 1):
-            if stage_state(stage, today) == "current":
-                return number, stage
-        return None
-
+def _context(site: Site) -> dict[str, Any]:
+    """What every template may use, besides ``page`` (its docs path) and the record of
+    its route (``service``, ``update``, ``audience``, ``content``): see README, "Templates"."""
     return {
-        "site": project.site,
-        "terms": terms,
-        "today": today,
-        "grid": grid,
-        "survey_groups": survey_groups,
-        "by_discipline": by_discipline,
-        "for_audience": for_audience,
-        "current_stage": current_stage(),
-        "services": services,
-        "updates": updates,
-        "surveys": surveys,
-        "documents": documents,
-        "timeline": project.timeline,
-        "files": files,
-        "survey_state": lambda s: survey_state(s, today),
-        "stage_state": lambda s: stage_state(s, today),
-        "review_due": lambda s: s.review_due(project.site.review_months),
-        "age_range": age_range,
-        "url": lambda path: "site:" + path,
+        "site": site.settings,
+        "model": site,
+        "terms": site.terms,
+        "today": site.today,
+        "grid": site.grid,
+        "survey_groups": site.survey_groups,
+        "by_discipline": site.by_discipline,
+        "for_audience": site.for_audience,
+        "current_stage": site.current_stage,
+        "services": site.services,
+        "updates": site.updates,
+        "surveys": site.surveys,
+        "documents": site.documents,
+        "timeline": site.timeline,
+        "files": site.files,
+        "url": lambda path: "site:" + path,  # a link to a docs path, made relative later
     }
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import models
 from .errors import DataError, Problem, shown
-from .load import ContentPage, Loc, Source, load_content, load_yaml
+from .load import ContentPage, Loaded, Loc, Source, load_all
 from .sanitise import MarkdownError, markdown_html
 
 
@@ -27,7 +27,6 @@ from .sanitise import MarkdownError, markdown_html
 class Project:
     """Everything the site is made from, validated and typed."""
 
-    root: Path
     site: models.Site
     vocabularies: models.Vocabularies
     services: list[models.Service]
@@ -40,44 +39,35 @@ class Project:
 
 
 def load_project(root: Path) -> Project:
-    """Load and validate ``root/data``; raise ``DataError`` listing every problem."""
-    problems: list[Problem] = []
-    data_dir = root / "data"
-    if not data_dir.is_dir():
-        raise DataError([Problem("data", 1, "", "folder is missing; it holds the YAML records")])
-    for path in sorted(data_dir.iterdir()):
-        if path.name not in models.FILES and not path.name.startswith("."):
-            close = difflib.get_close_matches(path.name, models.FILES, n=1)
-            hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(models.FILES)}"
-            problems.append(Problem(f"data/{path.name}", 1, "", f"unknown data file; {hint}"))
+    """Load and validate ``root``; raise ``DataError`` listing every problem."""
+    return validate(load_all(root))
 
+
+def validate(loaded: Loaded) -> Project:
+    """Check every data file against its schema and every cross-reference, all at once."""
+    problems = list(loaded.problems)
     parsed: dict[str, Any] = {}
     positions: dict[str, list[int]] = {}  # where each valid record stands in its file
-    sources: dict[str, Source] = {}
+    sources = loaded.sources
     for name, (schema, required) in models.FILES.items():
-        path = data_dir / name
-        if not path.exists():
+        source = sources.get(name)
+        if source is None:
             if required:
                 problems.append(Problem(f"data/{name}", 1, "", "is missing; this file is required"))
             else:
                 parsed[name] = schema()
             continue
-        source, found = load_yaml(path, f"data/{name}")
-        problems += found
-        sources[name] = source
-        if found and source.data is None:
-            continue
+        if source.data is None and any(p.file == source.name for p in loaded.problems):
+            continue  # could not be read or parsed: already reported
         record, positions[name] = _validate_file(schema, source, problems)
         if record is not None:
             parsed[name] = record
 
-    loaded, found = load_content(root / "content")
-    problems += found
     content = {
         name: _page(name, item, problems) if isinstance(item, ContentPage) else item
-        for name, item in loaded.items()
+        for name, item in loaded.content.items()
     }
-    if "accessibility.md" not in loaded:  # every page's footer links to it
+    if "accessibility.md" not in loaded.content:  # every page's footer links to it
         msg = (
             "is missing: every public sector website must publish an accessibility "
             "statement (a page with a '# Accessibility statement' title will do to start)"
@@ -103,7 +93,6 @@ def load_project(root: Path) -> Project:
     for name, source in sources.items():
         _mark_origins(parsed[name], source, ())
     return Project(
-        root=root,
         site=parsed["site.yaml"].site,
         vocabularies=parsed["vocabularies.yaml"].vocabularies,
         services=parsed["services.yaml"].services,
@@ -127,7 +116,7 @@ def warnings(project: Project, today: date) -> list[Problem]:
     months = project.site.review_months
     services = project.sources.get("services.yaml")
     for i, service in enumerate(project.services):
-        due = service.review_due(months)
+        due = service.review_due_after(months)
         if services and due < today:
             msg = (
                 f"warning: overdue for review: last reviewed {service.last_reviewed}, "

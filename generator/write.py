@@ -13,12 +13,9 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 from .errors import BuildError
-from .render import environment, render_site
-from .validate import Project, load_project
 
 #: Set by ``build`` to the docs folder it has just generated, so the MkDocs plugin in the
 #: builder it starts does not load, validate and render everything a second time.
@@ -93,16 +90,8 @@ def project_lock(root: Path) -> Iterator[None]:
         handle.close()
 
 
-def generate(
-    root: Path, today: date, docs_dir: Path | None = None, builder: str = "mkdocs"
-) -> tuple[Path, Project]:
-    """Load, validate, render and write the whole site's pages; raise ``DataError`` early.
-
-    Returns the docs folder written and the project. The caller holds ``project_lock``.
-    """
-    refuse_links(root, "build", "build/docs", "data", "theme")
-    project = load_project(root)
-    pages = render_site(project, today, environment(root), zensical=builder == "zensical")
-    out = docs_dir or root / DOCS_DIR
+def write_pages(pages: dict[str, bytes], out: Path, root: Path) -> Path:
+    """Make ``out`` hold exactly ``pages``; the caller holds ``project_lock``."""
+    refuse_links(root, "build", "build/docs")
     sync_folder(pages, out)
-    return out, project
+    return out

@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project in this repository, built strictly into a temporary site/."""
-    from generator.build import build_site
+    from generator.pipeline import build_site
 
     site_dir = tmp_path_factory.mktemp("sample") / "site"
     build_site(ROOT, site_dir=site_dir, today=TODAY)

@@ -18,11 +18,11 @@ import markdown
 import pytest
 import yaml
 
-from generator.build import build_site
 from generator.cli import main
 from generator.errors import BuildError, DataError
 from generator.headers import read_headers
-from generator.render import environment, render_site
+from generator.pipeline import build_site
+from generator.pipeline import check as run_check
 from generator.validate import load_project
 from generator.write import project_lock
 
@@ -32,7 +32,7 @@ from .conftest import ROOT, TODAY, copy_project, parse, write_project
 def check(root: Path) -> list[str]:
     """What ``python -m generator check`` reports for ``root`` (load, validate, render)."""
     try:
-        render_site(load_project(root), TODAY, environment(root))
+        run_check(root, TODAY)
     except DataError as exc:
         return [str(p) for p in exc.problems]
     return []
@@ -146,7 +146,7 @@ def test_raw_html_in_content_pages_is_removed(tmp_path: Path) -> None:
         "# Page\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
         '<iframe src="javascript:alert(3)"></iframe>\n\n[ok](https://www.example.org/)\n'
     )
-    page = render_site(load_project(root), TODAY, environment(root))["docs-page.md"].decode()
+    page = run_check(root, TODAY).pages["docs-page.md"].decode()
     for needle in ("<script", "<img", "<iframe", "onerror", "javascript"):
         assert needle not in page
     assert '<a href="https&#58;&#47;&#47;www&#46;example&#46;org&#47;">ok</a>' in page
@@ -454,7 +454,7 @@ def test_a_link_in_a_field_to_a_page_of_the_site_works(tmp_path: Path) -> None:
     root = write_project(tmp_path)
     text = "[Stammering](services/stammering-clinic.md) and [a page](docs-page.md#an-introduction)"
     edit_yaml(root, "services", lambda d: d["services"][0].update(description=text))
-    pages = render_site(load_project(root), TODAY, environment(root))
+    pages = run_check(root, TODAY).pages
     page = pages["services/advice-line.md"].decode()
     assert 'href="&#46;&#46;&#47;stammering&#45;clinic&#47;"' in page
     assert 'href="&#46;&#46;&#47;&#46;&#46;&#47;docs&#45;page&#47;&#35;an&#45;introduction"' in page

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import BuildError, build_site
-from generator.render import survey_state
+from generator.build import BuildError
+from generator.model import build_model
+from generator.pipeline import build_site, generate
 from generator.validate import load_project
-from generator.write import generate
 
 from .conftest import ROOT, TODAY, copy_project, parse
 
@@ -74,7 +74,7 @@ def test_sample_meets_the_issue_figures() -> None:
     }
     assert {a for s in SAMPLE.services for a in s.areas} == {"essex", "southend", "thurrock"}
     assert (len(SAMPLE.timeline), len(SAMPLE.updates), len(SAMPLE.documents)) == (3, 4, 4)
-    states = sorted(survey_state(s, TODAY) for s in SAMPLE.surveys)
+    states = sorted(s.state for s in build_model(SAMPLE, TODAY).surveys)
     assert states == ["closed", "open", "upcoming"]
     assert [s.outcome is not None for s in SAMPLE.surveys if s.closes < TODAY] == [True]
 
@@ -210,11 +210,11 @@ def test_build_generates_once_and_the_plugin_trusts_it(
     docs = (project / "build" / "docs").resolve()
     calls: list[Path] = []
 
-    def generate(*args: object) -> tuple[None, object]:
-        calls.append(args[2])  # type: ignore[arg-type]
-        return None, SAMPLE
+    def run(root: Path, **options: object) -> object:
+        calls.append(options["docs_dir"])  # type: ignore[arg-type]
+        return type("Outcome", (), {"site": build_model(SAMPLE, TODAY)})
 
-    monkeypatch.setattr("generator.plugin.generate", generate)
+    monkeypatch.setattr("generator.plugin.run", run)
 
     class Config(dict):  # type: ignore[type-arg]
         __getattr__ = dict.__getitem__

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BUILDERS, build_site
+from generator.build import BUILDERS
+from generator.model import build_model
+from generator.pipeline import build_site
 from generator.render import builder_config
 
 from .conftest import TODAY, copy_project, parse
@@ -102,7 +104,9 @@ def test_the_builder_alone_builds_the_generated_pages(project: Path, tmp_path: P
         [sys.executable, "-m", "generator", "generate"], cwd=project, env=env, check=True
     )
     config = project / "no-plugin.yml"
-    settings = "".join(f"{k}: {json.dumps(v)}\n" for k, v in builder_config(SAMPLE).items())
+    settings = "".join(
+        f"{k}: {json.dumps(v)}\n" for k, v in builder_config(build_model(SAMPLE, TODAY)).items()
+    )
     config.write_text(f"INHERIT: mkdocs.yml\nplugins:\n  - search\n{settings}")
     try:
         alone = mkdocs(project, "-f", str(config), "-d", str(tmp_path / "alone"))

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 
 from generator.errors import DataError
 from generator.load import load_yaml
-from generator.render import environment, render_site
-from generator.validate import load_project
+from generator.pipeline import check
 
 from .conftest import TODAY
 
@@ -85,7 +84,7 @@ values = st.recursive(
 def check_outcome(root: Path) -> None:
     """The property: a rendered site with no live markup, or located problems only."""
     try:
-        pages = render_site(load_project(root), TODAY, environment(root))
+        pages = check(root, TODAY).pages
     except DataError as exc:
         assert exc.problems
         for problem in exc.problems:

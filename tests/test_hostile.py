@@ -38,12 +38,10 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 from playwright.sync_api import Browser, Dialog
 
-from generator.build import build_site
 from generator.errors import DataError
 from generator.load import load_yaml
-from generator.render import environment, render_site
+from generator.pipeline import build_site, check
 from generator.sanitise import url_of
-from generator.validate import load_project
 
 from .conftest import MINIMAL, ROOT, TODAY, copy_project, parse, serve, write_project
 
@@ -393,7 +391,6 @@ def type_into_minimal_project(root: Path, values: list[str]) -> None:
 
 def test_hostile_text_renders_to_inert_pages(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = write_project(tmp_path_factory.mktemp("hostile"))  # each example rewrites it all
-    env = environment(root)
     outcomes: list[str] = []
 
     @FAST
@@ -407,7 +404,7 @@ def test_hostile_text_renders_to_inert_pages(tmp_path_factory: pytest.TempPathFa
         note(f"typed: {values!r}")
         type_into_minimal_project(root, values)
         try:
-            pages = render_site(load_project(root), TODAY, env)
+            pages = check(root, TODAY).pages
         except DataError as exc:
             check_problems(exc)
             outcomes.append("refused")
@@ -428,7 +425,7 @@ def test_a_title_beyond_u_ffff_reaches_the_builder(tmp_path: Path) -> None:
     data = copy.deepcopy(MINIMAL_DATA)
     put(data["services.yaml"], ("services", 0, "name"), "Talk time \U0001f600")
     write_data(root, data)
-    pages = render_site(load_project(root), TODAY, environment(MINIMAL))
+    pages = check(root, TODAY).pages
     _, meta = get_data(pages["services/advice-line.md"].decode())
     assert meta == {"title": "Talk time \U0001f600"}
 

@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from generator.build import build_site
+from generator.pipeline import build_site
 
 from .conftest import ROOT, TODAY, parse
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.render import FileInfo, environment, file_info, render_site, survey_state
+from generator.model import FileInfo, build_model, file_info
+from generator.pipeline import check
 from generator.sanitise import encode
 from generator.validate import load_project
 
@@ -20,7 +21,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def render(root: Path = FIXTURE) -> dict[str, bytes]:
-    return render_site(load_project(root), TODAY, environment(root))
+    return check(root, TODAY).pages
 
 
 def test_pages_match_the_golden_files(request: pytest.FixtureRequest) -> None:
@@ -101,15 +102,17 @@ def test_an_undefined_name_in_a_template_is_an_error_not_a_blank(tmp_path: Path)
 )
 def test_survey_state_follows_today(opens: date, closes: date, state: str) -> None:
     survey = load_project(FIXTURE).surveys[0].model_copy(update={"opens": opens, "closes": closes})
-    assert survey_state(survey, TODAY) == state
+    project = load_project(FIXTURE)
+    project.surveys[0] = survey
+    assert build_model(project, TODAY).surveys[0].state == state
 
 
 def test_review_falls_due_after_the_configured_months() -> None:
     service = (
         load_project(FIXTURE).services[0].model_copy(update={"last_reviewed": date(2025, 11, 30)})
     )
-    assert service.review_due(12) == date(2026, 11, 30)
-    assert service.review_due(3) == date(2026, 2, 28)
+    assert service.review_due_after(12) == date(2026, 11, 30)
+    assert service.review_due_after(3) == date(2026, 2, 28)
 
 
 def test_hand_written_pages_are_rendered_with_their_title_on_top(tmp_path: Path) -> None:

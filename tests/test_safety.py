@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildError, build_site
+from generator.build import BuildError
 from generator.headers import read_headers
 from generator.links import broken_links
+from generator.pipeline import build_site
 
 from .conftest import TODAY, copy_project
 from .test_build import site_hash

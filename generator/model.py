@@ -1,0 +1,217 @@
+"""Stage 3: the site model, the validated records as the site shows them on one day.
+
+Facts that follow from the records and the day (a service out of date, a survey open, the
+current stage of the timeline) are properties here, worked out once, so templates only lay
+out what the model already knows and no rule is written twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+from . import models
+from .validate import Project
+
+_FORMATS = {
+    ".md": "Web page",
+    ".pdf": "PDF",
+    ".docx": "Word document",
+    ".odt": "OpenDocument",
+    ".xlsx": "Excel spreadsheet",
+    ".csv": "CSV spreadsheet",
+    ".txt": "Plain text",
+}
+
+
+class Service(models.Service):
+    """A service on the day the site is built for."""
+
+    today: date
+    review_months: int
+
+    @property
+    def review_due(self) -> date:
+        return self.review_due_after(self.review_months)
+
+    @property
+    def is_out_of_date(self) -> bool:
+        """Past its review date: the page tells visitors to check before they go."""
+        return self.review_due < self.today
+
+    @property
+    def age_range(self) -> str:
+        low, high = self.min_age, self.max_age
+        if low is None and high is None:
+            return "All ages"
+        if low is None:
+            return f"Up to {high} years"
+        if high is None:
+            return f"From {low} years"
+        return f"{low} to {high} years"
+
+
+class Survey(models.Survey):
+    """A survey, consultation or event on the day the site is built for."""
+
+    today: date
+
+    @property
+    def state(self) -> Literal["upcoming", "open", "closed"]:
+        if self.today < self.opens:
+            return "upcoming"
+        return "open" if self.today <= self.closes else "closed"
+
+
+class Stage(models.Stage):
+    """A stage of the timeline, numbered from 1, on the day the site is built for."""
+
+    today: date
+    number: int
+
+    @property
+    def state(self) -> Literal["done", "current", "next"]:
+        if self.today < self.start:
+            return "next"
+        return "done" if self.end is not None and self.today > self.end else "current"
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a download link must say: type and size (GOV.UK guidance)."""
+
+    kind: str
+    size: str | None
+
+
+def file_info(path: str, size: int | None) -> FileInfo:
+    suffix = PurePosixPath(path).suffix.lower()
+    kind = _FORMATS.get(suffix, suffix.lstrip(".").upper() or "File")
+    if size is None or suffix == ".md":
+        return FileInfo(kind, None)  # a page of the site, not a download
+    if size < 1024:
+        return FileInfo(kind, f"{size} bytes")
+    if size < 1024 * 1024:
+        return FileInfo(kind, f"{size / 1024:.1f} KB")
+    return FileInfo(kind, f"{size / 1024 / 1024:.1f} MB")
+
+
+class Terms:
+    """Lookup of vocabulary terms by id, for templates: ``terms.levels['universal']``."""
+
+    disciplines: dict[str, models.Term]
+    strands: dict[str, models.Term]
+    levels: dict[str, models.Term]
+    audiences: dict[str, models.AudienceTerm]
+    areas: dict[str, models.Term]
+    needs: dict[str, models.Term]
+    delivery: dict[str, models.Term]
+
+    def __init__(self, vocabularies: models.Vocabularies) -> None:
+        for name in type(vocabularies).model_fields:
+            setattr(self, name, {t.id: t for t in getattr(vocabularies, name)})
+
+    @staticmethod
+    def names(lookup: dict[str, Any], ids: Iterable[str]) -> str:
+        return ", ".join(lookup[i].name for i in ids)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages show, for one day: records in display order, with their facts."""
+
+    project: Project
+    today: date
+    services: list[Service]  # by name
+    updates: list[models.Update]  # newest first
+    surveys: list[Survey]  # by opening date
+    documents: list[models.Document]  # newest first
+    timeline: list[Stage]
+    terms: Terms = field(repr=False)
+
+    @property
+    def settings(self) -> models.Site:
+        return self.project.site
+
+    @cached_property
+    def current_stage(self) -> Stage | None:
+        return next((s for s in self.timeline if s.state == "current"), None)
+
+    @cached_property
+    def survey_groups(self) -> dict[str, list[Survey]]:
+        """Surveys open now, coming and closed (most recent outcome first)."""
+        groups: dict[str, list[Survey]] = {"open": [], "upcoming": [], "closed": []}
+        for survey in self.surveys:
+            groups[survey.state].append(survey)
+        groups["closed"].reverse()
+        return groups
+
+    @cached_property
+    def grid(self) -> dict[str, dict[str, list[Service]]]:
+        """The Balanced System® grid: services by strand, then level."""
+        return {
+            strand: {
+                level: [s for s in self.services if strand in s.strands and level in s.levels]
+                for level in self.terms.levels
+            }
+            for strand in self.terms.strands
+        }
+
+    @cached_property
+    def files(self) -> dict[str, FileInfo]:
+        """Type and size of each document held in content/, by document id."""
+        found = {}
+        for d in self.documents:
+            if d.file:
+                item = self.project.content.get(d.file)
+                found[d.id] = file_info(d.file, len(item) if isinstance(item, bytes) else None)
+        return found
+
+    def by_discipline(self, chosen: list[Service]) -> list[tuple[models.Term, list[Service]]]:
+        groups = [
+            (t, [s for s in chosen if s.discipline == t.id])
+            for t in self.project.vocabularies.disciplines
+        ]
+        return [(t, group) for t, group in groups if group]
+
+    def for_audience(self, audience: str) -> dict[str, list[Any]]:
+        def mine(records: list[Any]) -> list[Any]:
+            return [r for r in records if audience in r.audiences]
+
+        return {
+            "services": mine(self.services),
+            "updates": mine(self.updates),
+            "documents": mine(self.documents),
+            "surveys": mine(self.surveys),
+        }
+
+
+def build_model(project: Project, today: date) -> Site:
+    """The site on ``today``: each record with the facts that day gives it."""
+    months = project.site.review_months
+
+    def extend(kind: type[Any], record: models.Record, **facts: Any) -> Any:
+        return kind.model_construct(**dict(record), **facts)  # validated already
+
+    return Site(
+        project=project,
+        today=today,
+        services=sorted(
+            (extend(Service, s, today=today, review_months=months) for s in project.services),
+            key=lambda s: s.name.lower(),
+        ),
+        updates=sorted(project.updates, key=lambda u: (u.date, u.id), reverse=True),
+        surveys=sorted(
+            (extend(Survey, s, today=today) for s in project.surveys),
+            key=lambda s: (s.opens, s.id),
+        ),
+        documents=sorted(project.documents, key=lambda d: (d.date, d.id), reverse=True),
+        timeline=[
+            extend(Stage, s, today=today, number=n) for n, s in enumerate(project.timeline, 1)
+        ],
+        terms=Terms(project.vocabularies),
+    )

@@ -1,0 +1,93 @@
+"""The whole pipeline in one function: load → validate → model → render → write → build.
+
+``check`` is the same pipeline stopped before anything is written, so a ``check`` that
+passes means a ``build`` that passes, for anything but the builder itself. The command
+line (``cli``) and the MkDocs plugin (``plugin``) only call ``run``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from .build import build_with, safe_site_dir
+from .errors import Problem
+from .load import load_all
+from .model import Site, build_model
+from .render import builder_config, environment, render_site
+from .today import today_from_env
+from .validate import Project, validate, warnings
+from .write import DOCS_DIR, project_lock, refuse_links, write_pages
+
+Step = Literal["check", "generate", "build"]
+
+
+@dataclass
+class Outcome:
+    """What a run made: the project, its pages, its warnings, and where they went."""
+
+    project: Project
+    site: Site
+    pages: dict[str, bytes]
+    warnings: list[Problem]
+    docs_dir: Path | None = None
+    site_dir: Path | None = field(default=None)
+
+
+def run(
+    root: Path,
+    today: date | None = None,
+    *,
+    until: Step = "build",
+    builder: str = "mkdocs",
+    docs_dir: Path | None = None,
+    site_dir: Path | None = None,
+) -> Outcome:
+    """Run the pipeline ``until`` a step; raise ``DataError`` or ``BuildError`` on failure.
+
+    Nothing is written before every record is valid and every page rendered, and the
+    published site folder is replaced only by a complete, strict, link-checked build.
+    """
+    root = root.resolve()
+    today = today or today_from_env()
+    if until == "build":  # refuse an unsafe site folder before doing any work
+        refuse_links(root, "site", "content", "data", "theme", "build")
+        site_dir = safe_site_dir(root, site_dir)
+    project = validate(load_all(root))  # load, validate: every problem at once
+    site = build_model(project, today)  # the records as the site shows them today
+    pages = render_site(site, environment(root), zensical=builder == "zensical")
+    outcome = Outcome(project, site, pages, warnings(project, today))
+    if until == "check":
+        return outcome
+    with project_lock(root):  # one build or preview of a project writes at a time
+        outcome.docs_dir = write_pages(pages, docs_dir or root / DOCS_DIR, root)
+        if until == "generate":
+            return outcome
+        assert site_dir is not None
+        outcome.site_dir = build_with(
+            builder, root, outcome.docs_dir, site_dir, today, builder_config(site)
+        )
+    return outcome
+
+
+def check(root: Path, today: date | None = None) -> Outcome:
+    """Load, validate, model and render; write nothing."""
+    return run(root, today, until="check")
+
+
+def generate(
+    root: Path, today: date | None = None, docs_dir: Path | None = None, builder: str = "mkdocs"
+) -> Outcome:
+    """Everything up to writing the pages into the docs folder."""
+    return run(root, today, until="generate", docs_dir=docs_dir, builder=builder)
+
+
+def build_site(
+    root: Path, site_dir: Path | None = None, today: date | None = None, builder: str = "mkdocs"
+) -> Path:
+    """The whole pipeline; returns the site folder it replaced."""
+    outcome = run(root, today, builder=builder, site_dir=site_dir)
+    assert outcome.site_dir is not None
+    return outcome.site_dir
