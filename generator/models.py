@@ -15,7 +15,15 @@ from calendar import monthrange
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from .errors import Problem, shown
 from .sanitise import MarkdownError, markdown_html
@@ -101,9 +109,39 @@ WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web ad
 Email = Annotated[str, _check(r"[^@\s<>()\[\]\"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "an email")]
 #: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
 Phone = Annotated[str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567")]
-#: A list of vocabulary term ids; a single id may be written without a list.
-Terms = Annotated[list[Slug], BeforeValidator(_as_list)]
-NonEmptyTerms = Annotated[list[Slug], BeforeValidator(_as_list), Field(min_length=1)]
+
+
+def _in(vocabulary: str) -> AfterValidator:
+    """A term id that must be in ``vocabulary``, when validation is given the vocabularies
+    as context (``validate`` reads ``vocabularies.yaml`` first, then the records)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        context = info.context or {}
+        if "terms" in context and value not in context["terms"][vocabulary]:
+            raise ValueError(f"'{value}' is not one of {context['choices'][vocabulary]}")
+        return value
+
+    return AfterValidator(check)
+
+
+#: Fields holding ids of a vocabulary; in lists, one id may be written without a list.
+DisciplineId = Annotated[Slug, _in("disciplines")]
+LevelIds = Annotated[
+    list[Annotated[Slug, _in("levels")]], BeforeValidator(_as_list), Field(min_length=1)
+]
+StrandIds = Annotated[
+    list[Annotated[Slug, _in("strands")]], BeforeValidator(_as_list), Field(min_length=1)
+]
+AudienceIds = Annotated[
+    list[Annotated[Slug, _in("audiences")]], BeforeValidator(_as_list), Field(min_length=1)
+]
+AreaIds = Annotated[
+    list[Annotated[Slug, _in("areas")]], BeforeValidator(_as_list), Field(min_length=1)
+]
+DeliveryIds = Annotated[
+    list[Annotated[Slug, _in("delivery")]], BeforeValidator(_as_list), Field(min_length=1)
+]
+NeedIds = Annotated[list[Annotated[Slug, _in("needs")]], BeforeValidator(_as_list)]
 Age = Annotated[int, Field(ge=0, le=25)]
 
 
@@ -222,21 +260,21 @@ class Service(Record):
     status: Literal["active", "inactive", "defunct", "temporarily closed"] = "active"
     organisation: Text  # (organization.name)
     description: Markdown
-    discipline: Slug  # (attributes: discipline taxonomy)
-    levels: NonEmptyTerms  # Balanced System levels (attributes)
-    strands: NonEmptyTerms  # Balanced System strands (attributes)
-    audiences: NonEmptyTerms
-    needs: Terms = []
+    discipline: DisciplineId  # (attributes: discipline taxonomy)
+    levels: LevelIds  # Balanced System levels (attributes)
+    strands: StrandIds  # Balanced System strands (attributes)
+    audiences: AudienceIds
+    needs: NeedIds = []
     min_age: Age | None = None  # (minimum_age)
     max_age: Age | None = None  # (maximum_age)
     eligibility: Text  # (eligibilitys)
     access: Access
     cost: Text = "Free"  # (cost_options)
     contact: ServiceContact  # (email, url, contacts.phones)
-    delivery: NonEmptyTerms  # clinic, school, home, online… (attributes)
+    delivery: DeliveryIds  # clinic, school, home, online… (attributes)
     locations: list[Location] = []  # (service_at_locations)
     opening_times: Text | None = None  # (schedules.description)
-    areas: NonEmptyTerms  # (service_areas)
+    areas: AreaIds  # (service_areas)
     last_reviewed: Date  # (assured_date)
 
     def review_due_after(self, months: int) -> date:
@@ -264,7 +302,7 @@ class Update(Record):
     title: Text
     summary: Text
     body: Markdown
-    audiences: NonEmptyTerms
+    audiences: AudienceIds
 
 
 class Stage(Record):
@@ -291,7 +329,7 @@ class Document(Record):
     title: Text
     date: Date
     summary: Text
-    audiences: NonEmptyTerms
+    audiences: AudienceIds
     file: Text | None = None  # path under content/, e.g. documents/introduction.md
     url: WebUrl | None = None
     format: Text | None = None  # for url: e.g. "PDF"; worked out from the name for file
@@ -323,7 +361,7 @@ class Survey(Record):
     link: WebUrl
     opens: Date
     closes: Date
-    audiences: NonEmptyTerms
+    audiences: AudienceIds
     other_ways: Text | None = None  # how to take part without the link
     outcome: Outcome | None = None
 
@@ -372,22 +410,6 @@ RECORD_FILES = {
     "timeline.yaml": "timeline",
     "documents.yaml": "documents",
     "surveys.yaml": "surveys",
-}
-
-#: Fields that hold vocabulary term ids, and the vocabulary each one draws from.
-TERM_FIELDS: dict[str, dict[str, str]] = {
-    "services": {
-        "discipline": "disciplines",
-        "levels": "levels",
-        "strands": "strands",
-        "audiences": "audiences",
-        "needs": "needs",
-        "delivery": "delivery",
-        "areas": "areas",
-    },
-    "updates": {"audiences": "audiences"},
-    "documents": {"audiences": "audiences"},
-    "surveys": {"audiences": "audiences"},
 }
 
 #: Each data file, its schema, and whether a project must have it.

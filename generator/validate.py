@@ -49,7 +49,9 @@ def validate(loaded: Loaded) -> Project:
     parsed: dict[str, Any] = {}
     positions: dict[str, list[int]] = {}  # where each valid record stands in its file
     sources = loaded.sources
-    for name, (schema, required) in models.FILES.items():
+    context = None  # the vocabularies, once read: the records' term ids are checked with them
+    for name in sorted(models.FILES, key=lambda n: n != "vocabularies.yaml"):
+        schema, required = models.FILES[name]
         source = sources.get(name)
         if source is None:
             if required:
@@ -59,9 +61,11 @@ def validate(loaded: Loaded) -> Project:
             continue
         if source.data is None and any(p.file == source.name for p in loaded.problems):
             continue  # could not be read or parsed: already reported
-        record, positions[name] = _validate_file(schema, source, problems)
+        record, positions[name] = _validate_file(schema, source, problems, context)
         if record is not None:
             parsed[name] = record
+            if name == "vocabularies.yaml":
+                context = _terms_context(record.vocabularies)
 
     content = {
         name: _page(name, item, problems) if isinstance(item, ContentPage) else item
@@ -73,11 +77,7 @@ def validate(loaded: Loaded) -> Project:
             "statement (a page with a '# Accessibility statement' title will do to start)"
         )
         problems.append(Problem("content/accessibility.md", 1, "", msg))
-    # Checks across records read the raw data, so that a record with a schema error is
-    # still checked for unknown terms and duplicate ids in the same run.
-    problems += _duplicate_ids(sources)
-    if "vocabularies.yaml" in parsed:
-        problems += _unknown_terms(parsed["vocabularies.yaml"].vocabularies, sources)
+    problems += _duplicate_ids(parsed, positions, sources)
     if "timeline.yaml" in sources and "timeline.yaml" in parsed:
         stages = parsed["timeline.yaml"].timeline
         problems += _stage_order(sources["timeline.yaml"], stages, positions["timeline.yaml"])
@@ -170,8 +170,17 @@ def _mark_origins(value: Any, source: Source, loc: Loc) -> None:
 # --- schema errors, in words ---------------------------------------------------------------
 
 
+def _terms_context(vocab: models.Vocabularies) -> dict[str, Any]:
+    """What term fields are checked against (see ``models._in``)."""
+    names = type(vocab).model_fields
+    return {
+        "terms": {name: {t.id for t in getattr(vocab, name)} for name in names},
+        "choices": {name: _choices(getattr(vocab, name), name) for name in names},
+    }
+
+
 def _validate_file(
-    schema: type[BaseModel], source: Source, problems: list[Problem]
+    schema: type[BaseModel], source: Source, problems: list[Problem], context: Any = None
 ) -> tuple[Any, list[int]]:
     """Validate one file; with a list of records, each record on its own.
 
@@ -188,26 +197,47 @@ def _validate_file(
     if typing.get_origin(schema.model_fields[key].annotation) is not list or not isinstance(
         items, list
     ):
-        return _report(schema, source.data, source, (), problems), []
+        return _report(schema, source.data, source, (), problems, context), []
     shell = _report(schema, {**source.data, key: []}, source, (), problems)
     records, positions = [], []
     for i, item in enumerate(items):
-        record = _report(item_model, item, source, (key, i), problems)
+        record = _report(item_model, item, source, (key, i), problems, context)
         if record is not None:
             records.append(record)
             positions.append(i)
     return (schema(**{key: records}) if shell is not None else None), positions
 
 
-def _report(model: Any, data: Any, source: Source, prefix: Loc, problems: list[Problem]) -> Any:
+def _report(
+    model: Any,
+    data: Any,
+    source: Source,
+    prefix: Loc,
+    problems: list[Problem],
+    context: Any = None,
+) -> Any:
     """``model.model_validate(data)``, or ``None`` with every error added to ``problems``."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            loc = (*prefix, *error["loc"])
-            problems.append(source.problem(loc, _message(error, model, tuple(error["loc"]))))
+            where = tuple(error["loc"])
+            if where and isinstance(where[-1], int) and isinstance(_raw(data, where[:-1]), str):
+                where = where[:-1]  # "levels: targetted", a one-item list written bare
+            problems.append(source.problem((*prefix, *where), _message(error, model, where)))
         return None
+
+
+def _raw(data: Any, loc: Loc) -> Any:
+    """The value at ``loc`` in the data as read, before validation (None if not there)."""
+    for key in loc:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
 
 
 def _describe(value: Any) -> str:
@@ -284,61 +314,31 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 # --- checks across records and files -------------------------------------------------------
 
 
-def _raw_records(source: Source, *loc: str) -> list[tuple[int, dict[str, Any]]]:
-    """The mappings of the list at ``loc`` in the raw data, with their positions."""
-    value: Any = source.data
-    for key in loc:
-        value = value.get(key) if isinstance(value, dict) else None
-    if not isinstance(value, list):
-        return []
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
-
-
-def _duplicate_ids(sources: dict[str, Source]) -> list[Problem]:
-    lists: list[tuple[str, tuple[str, ...]]] = [
-        (name, (kind,)) for name, kind in models.RECORD_FILES.items()
-    ]
-    lists += [("vocabularies.yaml", ("vocabularies", v)) for v in models.Vocabularies.model_fields]
+def _duplicate_ids(
+    parsed: dict[str, Any], positions: dict[str, list[int]], sources: dict[str, Source]
+) -> list[Problem]:
+    """Ids are unique within each file's records and within each vocabulary."""
+    lists: list[tuple[str, Loc, list[Any], list[int]]] = []
+    for name, key in models.RECORD_FILES.items():
+        if name in parsed and name in sources:
+            lists.append((name, (key,), getattr(parsed[name], key), positions[name]))
+    if "vocabularies.yaml" in parsed:
+        vocab = parsed["vocabularies.yaml"].vocabularies
+        for field_name in type(vocab).model_fields:
+            terms = getattr(vocab, field_name)
+            loc: Loc = ("vocabularies", field_name)
+            lists.append(("vocabularies.yaml", loc, terms, list(range(len(terms)))))
     problems = []
-    for name, loc in lists:
-        source = sources.get(name)
-        if source is None:
-            continue
+    for name, loc, records, places in lists:
+        source = sources[name]
         first: dict[str, int] = {}
-        for i, item in _raw_records(source, *loc):
-            record_id = item.get("id")
-            if not isinstance(record_id, str):
-                continue
-            if record_id in first:
-                line = source.line_of((*loc, first[record_id], "id"))
-                msg = f"duplicate id '{record_id}' (also used on line {line})"
+        for record, i in zip(records, places, strict=True):
+            if record.id in first:
+                line = source.line_of((*loc, first[record.id], "id"))
+                msg = f"duplicate id '{record.id}' (also used on line {line})"
                 problems.append(source.problem((*loc, i, "id"), msg))
             else:
-                first[record_id] = i
-    return problems
-
-
-def _unknown_terms(vocab: models.Vocabularies, sources: dict[str, Source]) -> list[Problem]:
-    terms = {name: {t.id for t in getattr(vocab, name)} for name in type(vocab).model_fields}
-    problems = []
-    for name, kind in models.RECORD_FILES.items():
-        source = sources.get(name)
-        if source is None:
-            continue
-        fields = models.TERM_FIELDS.get(kind, {})
-        for i, item in _raw_records(source, kind):
-            for key, vocabulary in fields.items():
-                value = item.get(key)
-                values = [value] if isinstance(value, str) else value
-                for j, term in enumerate(values if isinstance(values, list) else []):
-                    if (
-                        isinstance(term, str)
-                        and models.SLUG.fullmatch(term)
-                        and term not in terms[vocabulary]
-                    ):
-                        loc = (kind, i, key, j) if isinstance(value, list) else (kind, i, key)
-                        choices = _choices(getattr(vocab, vocabulary), vocabulary)
-                        problems.append(source.problem(loc, f"'{term}' is not one of {choices}"))
+                first[record.id] = i
     return problems
 
 
