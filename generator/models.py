@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     model_validator,
 )
@@ -33,6 +34,16 @@ class Record(BaseModel):
     """Base of every record: closed, immutable, surrounding spaces trimmed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    #: Where the record was typed, set by ``validate``: a function from a field's path
+    #: to a located problem (so later checks never look records up by list position).
+    _locate: Any = PrivateAttr(default=None)
+
+    def problem(self, field: str | None, message: str) -> Problem:
+        """A problem with ``field`` of this record (or the whole record), at its line."""
+        if self._locate is None:
+            return Problem("(unknown)", 1, field or "", message)
+        located: Problem = self._locate((field,) if field else (), message)
+        return located
 
 
 def _check(pattern: str, what: str) -> AfterValidator:

@@ -8,6 +8,7 @@ person can fix them all in one go instead of one per build.
 from __future__ import annotations
 
 import difflib
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,23 +115,21 @@ def warnings(project: Project, today: date) -> list[Problem]:
     """
     found = []
     months = project.site.review_months
-    services = project.sources.get("services.yaml")
-    for i, service in enumerate(project.services):
+    for service in project.services:
         due = service.review_due_after(months)
-        if services and due < today:
+        if due < today:
             msg = (
                 f"warning: overdue for review: last reviewed {service.last_reviewed}, "
                 f"due {due} ({months} months later)"
             )
-            found.append(services.problem(("services", i, "last_reviewed"), msg))
-    surveys = project.sources.get("surveys.yaml")
-    for i, survey in enumerate(project.surveys):
-        if surveys and survey.closes < today and survey.outcome is None:
+            found.append(service.problem("last_reviewed", msg))
+    for survey in project.surveys:
+        if survey.closes < today and survey.outcome is None:
             msg = (
                 f"warning: closed on {survey.closes} but has no outcome: publish what you heard "
                 "and what changed"
             )
-            found.append(surveys.problem(("surveys", i), msg))
+            found.append(survey.problem(None, msg))  # the outcome is what is missing
     return sorted(found)
 
 
@@ -170,6 +169,10 @@ def _mark_origins(value: Any, source: Source, loc: Loc) -> None:
 # --- schema errors, in words ---------------------------------------------------------------
 
 
+def _locate(source: Source, prefix: Loc, loc: Loc, message: str) -> Problem:
+    return source.problem((*prefix, *loc), message)
+
+
 def _terms_context(vocab: models.Vocabularies) -> dict[str, Any]:
     """What term fields are checked against (see ``models._in``)."""
     names = type(vocab).model_fields
@@ -203,6 +206,7 @@ def _validate_file(
     for i, item in enumerate(items):
         record = _report(item_model, item, source, (key, i), problems, context)
         if record is not None:
+            record._locate = functools.partial(_locate, source, (key, i))
             records.append(record)
             positions.append(i)
     return (schema(**{key: records}) if shell is not None else None), positions
