@@ -16,7 +16,8 @@ from .build import build_with, safe_site_dir
 from .errors import Problem
 from .load import load_all
 from .model import Site, build_model
-from .render import builder_config, environment, render_site
+from .render import environment, render_site
+from .routes import builder_config
 from .today import today_from_env
 from .validate import Project, validate, warnings
 from .write import DOCS_DIR, project_lock, refuse_links, write_pages

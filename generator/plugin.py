@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin
 
 from .errors import GeneratorError
 from .pipeline import run
-from .render import builder_config
+from .routes import builder_config
 from .write import PAGES_READY
 
 

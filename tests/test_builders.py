@@ -16,7 +16,7 @@ import pytest
 from generator.build import BUILDERS
 from generator.model import build_model
 from generator.pipeline import build_site
-from generator.render import builder_config
+from generator.routes import builder_config
 
 from .conftest import TODAY, copy_project, parse
 from .test_build import SAMPLE, mkdocs, site_hash

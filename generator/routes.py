@@ -1,0 +1,147 @@
+"""The route table: which page each record kind becomes, with its template.
+
+Page names, the site's menu, what builders are told and the clash checks all come from
+``PAGES`` and ``RECORD_PAGES``, so no page address is written anywhere else (templates
+link with ``url('services/…md')``, which ``sanitise`` turns into relative addresses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem
+from .model import Site
+from .sanitise import url_of
+from .validate import Project
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page: where it goes in the docs folder, its template, and what it is made from."""
+
+    path: str  # e.g. services/speech-advice-line.md
+    template: str
+    source: str  # the data it is generated from, for the "do not edit" banner
+    origin: Problem  # where a person would change its name, for clash messages
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+#: The pages made once: (page, template, what they are generated from).
+PAGES = [
+    ("index.md", "home.html", "data/"),
+    ("services/index.md", "services.html", "data/services.yaml"),
+    ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
+    ("timeline.md", "timeline.html", "data/timeline.yaml"),
+    ("updates/index.md", "updates.html", "data/updates.yaml"),
+    ("documents.md", "documents.html", "data/documents.yaml"),
+    ("surveys.md", "surveys.html", "data/surveys.yaml"),
+    ("other-formats.md", "other-formats.html", "data/site.yaml"),
+]
+#: The pages made for each record of a kind: (template name for the record, page address,
+#: template, data file, where the records stand in it).
+RECORD_PAGES = [
+    ("audience", "audiences/{id}.md", "audience.html", "vocabularies.yaml",
+     ("vocabularies", "audiences")),
+    ("service", "services/{id}.md", "service.html", "services.yaml", ("services",)),
+    ("update", "updates/{id}.md", "update.html", "updates.yaml", ("updates",)),
+]  # fmt: skip
+
+
+def routes(site: Site) -> list[Route]:
+    """Every generated page of the site, from ``PAGES`` and ``RECORD_PAGES``: the one
+    place page names are decided."""
+    project = site.project
+    built_in = Problem("(built-in page)", 1, "", "")
+    table = [Route(path, template, source, built_in) for path, template, source in PAGES]
+    shown: dict[str, dict[str, Any]] = {  # the records as the site model shows them
+        "audience": {a.id: a for a in project.vocabularies.audiences},
+        "service": {s.id: s for s in site.services},
+        "update": {u.id: u for u in site.updates},
+    }
+    for name, address, template, file, where in RECORD_PAGES:
+        source = project.sources.get(file)
+        in_file: Any = project
+        for key in where:  # the records in file order, so each knows its line
+            in_file = getattr(in_file, key)
+        for i, record in enumerate(in_file):
+            origin = source.problem((*where, i, "id"), "") if source else built_in
+            table.append(
+                Route(
+                    address.format(id=record.id),
+                    template,
+                    f"data/{file}",
+                    origin,
+                    {name: shown[name][record.id]},
+                )
+            )
+    return table
+
+
+def navigation(site: Site) -> list[dict[str, Any]]:
+    """The site's menu, from the route table and the vocabularies (never kept by hand)."""
+    project = site.project
+    pages = {r.path for r in routes(site)} | set(project.content)
+
+    def present(*paths: str) -> list[str]:
+        return [p for p in paths if p in pages]
+
+    audiences = [f"audiences/{a.id}.md" for a in project.vocabularies.audiences]
+    sections = [
+        ("Information for you", present(*audiences)),
+        ("Services", present("services/index.md", "balanced-system.md")),
+        (
+            f"The {project.site.work}",
+            present("timeline.md", "updates/index.md", "surveys.md", "documents.md"),
+        ),
+        ("Help", present("glossary.md", "other-formats.md", "accessibility.md")),
+    ]
+    return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
+
+
+def builder_config(site: Site) -> dict[str, Any]:
+    """What every builder must be told that comes from the data, not from ``mkdocs.yml``:
+    the site's name, description and address, and the menu."""
+    settings = site.settings
+    config: dict[str, Any] = {"site_name": settings.short_name, "nav": navigation(site)}
+    if settings.description:
+        config["site_description"] = settings.description
+    if settings.site_url:
+        config["site_url"] = settings.site_url
+    return config
+
+
+def check_names(project: Project, table: list[Route]) -> list[Problem]:
+    """Every page and file must have an address of its own.
+
+    Two sources that builders would turn into the same address (``services/index.md``
+    from an id ``index``; ``documents.md`` and ``content/documents/index.md``), or a file
+    where another needs a folder (``content/timeline.md/x``), would silently replace one
+    another; each is reported where a person would rename it.
+    """
+    entries = [(r.path, r.origin) for r in table]
+    entries += [(name, Problem(f"content/{name}", 1, "", "")) for name in project.content]
+    entries.append(("open-data/services.json", Problem("(built-in file)", 1, "", "")))
+    problems = []
+    owners: dict[str, tuple[str, Problem]] = {}
+    folders: dict[str, tuple[str, Problem]] = {}
+    for path, origin in entries:
+        address = url_of(path)
+        if address in owners:
+            msg = f"would have the same address as {_described(*owners[address])}; rename one"
+            problems.append(Problem(origin.file, origin.line, origin.where, msg))
+        owners.setdefault(address, (path, origin))
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]), (path, origin))
+    for path, origin in entries:
+        if path in folders:
+            msg = f"is a file where {_described(*folders[path])} needs a folder; rename one"
+            problems.append(Problem(origin.file, origin.line, origin.where, msg))
+    return problems
+
+
+def _described(path: str, origin: Problem) -> str:
+    if origin.file.startswith("content/"):
+        return origin.file
+    return f"the page {path} (from {origin.file}:{origin.line})"
