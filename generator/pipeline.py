@@ -20,7 +20,7 @@ from .render import environment, render_site
 from .routes import builder_config
 from .today import today_from_env
 from .validate import Project, validate, warnings
-from .write import DOCS_DIR, project_lock, refuse_links, write_pages
+from .write import DOCS_DIR, project_lock, refuse_links, refuse_links_inside, write_pages
 
 Step = Literal["check", "generate", "build"]
 
@@ -53,8 +53,10 @@ def run(
     """
     root = root.resolve()
     today = today or today_from_env()
+    refuse_links(root, "theme", "build")  # (links as data/ and content/ are load's problems)
+    refuse_links_inside(root, "theme")
     if until == "build":  # refuse an unsafe site folder before doing any work
-        refuse_links(root, "site", "content", "data", "theme", "build")
+        refuse_links(root, "site")
         site_dir = safe_site_dir(root, site_dir)
     project = validate(load_all(root))  # load, validate: every problem at once
     site = build_model(project, today)  # the records as the site shows them today

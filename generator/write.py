@@ -43,6 +43,17 @@ def refuse_links(root: Path, *names: str) -> None:
             )
 
 
+def refuse_links_inside(root: Path, name: str) -> None:
+    """Refuse links anywhere inside the project's folder ``name`` (``theme/``): the builder
+    copies its files into the site, so a link there could publish any file of the machine."""
+    for folder, dirs, files in os.walk(root / name):
+        for entry in [*dirs, *files]:
+            path = Path(folder) / entry
+            if path.is_symlink():
+                rel = path.relative_to(root).as_posix()
+                raise BuildError(f"{rel} is a link; put the file itself in {name}/")
+
+
 def sync_folder(pages: dict[str, bytes], out: Path) -> None:
     """Write changed pages into ``out`` and delete the rest."""
     out.mkdir(parents=True, exist_ok=True)

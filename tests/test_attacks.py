@@ -185,6 +185,17 @@ def test_a_site_folder_that_is_the_project_or_its_sources_is_refused(
     assert sorted(p.relative_to(sample.parent) for p in sample.parent.rglob("*")) == before
 
 
+def test_a_link_inside_theme_is_refused_so_it_cannot_publish_a_file(
+    sample: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "id_rsa"
+    secret.write_text("PRIVATE KEY")
+    (sample / "theme" / "assets" / "key.txt").symlink_to(secret)
+    with pytest.raises(BuildError, match=r"theme/assets/key\.txt is a link"):
+        build_site(sample, today=TODAY)
+    assert not (sample / "site").exists()
+
+
 def test_a_site_folder_holding_other_files_is_not_replaced(sample: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "documents"
     elsewhere.mkdir()
