@@ -7,6 +7,8 @@ out what the model already knows and no rule is written twice.
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +46,23 @@ class Service(models.Service):
         return self.review_due < self.today
 
     @property
+    def status_words(self) -> str | None:
+        """The status in families' words; nothing for a service that is running."""
+        return _STATUS_WORDS[self.status]
+
+    @property
+    def one_line(self) -> str:
+        """What the service is, in one line: its ``summary``, or its description's first
+        sentence."""
+        if self.summary:
+            return self.summary
+        described = self.description
+        html = described.html if isinstance(described, models.Prose) else described
+        text = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+        return first if len(first) <= 200 else first[:199].rsplit(" ", 1)[0] + "…"
+
+    @property
     def age_range(self) -> str:
         low, high = self.min_age, self.max_age
         if low is None and high is None:
@@ -53,6 +72,14 @@ class Service(models.Service):
         if high is None:
             return f"From {low} years"
         return f"{low} to {high} years"
+
+
+_STATUS_WORDS: dict[str, str | None] = {
+    "active": None,
+    "inactive": "Not running at the moment",
+    "temporarily closed": "Closed for now",
+    "defunct": "No longer running",
+}
 
 
 class Survey(models.Survey):

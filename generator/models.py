@@ -240,6 +240,7 @@ class Access(Record):
     referral_route: Text
     who_can_refer: list[Text] = []
     self_referral: bool
+    referral_form: WebUrl | None = None  # for professionals: where the form is
 
 
 class ServiceContact(Record):
@@ -268,6 +269,7 @@ class Service(Record):
 
     id: Slug
     name: Text
+    summary: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # one line
     status: Literal["active", "inactive", "defunct", "temporarily closed"] = "active"
     organisation: Text  # (organization.name)
     description: Markdown
