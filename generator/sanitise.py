@@ -63,9 +63,6 @@ def _slugify(value: str, separator: str) -> str:
 
 _PAGE_CONFIG = {"toc": {"slugify": _slugify, "permalink": False}}
 FIELD_EXTENSIONS = ["sane_lists", "tables"]
-#: Allowed in page file names and document paths: safe in a URL and on every disk.
-SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)?")
-
 _PUNCTUATION = re.compile(r"""[!-/:-@\[-`{-~\t\n\r]""")  # ASCII punctuation and line breaks
 _VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"}
 
@@ -79,16 +76,15 @@ def encode(value: str) -> str:
     return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", value)
 
 
-def markdown_html(
-    value: str, *, page: str | None = None, pages: Callable[[str], bool] | None = None
-) -> str:
-    """Markdown as clean HTML; links to pages become ``site:`` links.
+def markdown_html(value: str, *, page: str | None = None) -> str:
+    """Markdown as clean HTML; links to pages of the site become ``site:`` links.
 
     ``page`` is the docs path of a content/ page (its links are relative to it); for a YAML
     field it is None, links are relative to the site's root, and headings start at level 3
-    so they sit under the page's own. Raises ``MarkdownError`` for a link to a file of the
-    site written relative (``leaflet.pdf``, ``#faq``) that cannot be resolved, so ``check``
-    reports it at the field's line instead of the build failing later.
+    so they sit under the page's own. Raises ``MarkdownError`` for what can never work (a
+    link out of the site, a ``#place`` in text shown on several pages, nesting too deep),
+    so ``check`` reports it at the field's line; whether a ``site:`` link leads to a page
+    that exists is checked when the pages are rendered.
     """
     source = _limit_brackets(value)
     extensions = PAGE_EXTENSIONS if page is not None else FIELD_EXTENSIONS
