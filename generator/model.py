@@ -143,8 +143,9 @@ class Terms:
             setattr(self, name, {t.id: t for t in getattr(vocabularies, name)})
 
     @staticmethod
-    def names(lookup: dict[str, Any], ids: Iterable[str]) -> str:
-        return ", ".join(lookup[i].name for i in ids)
+    def names(lookup: dict[str, Any], ids: Iterable[str], plain: bool = False) -> str:
+        """The terms' names; with ``plain``, in families' words where the term has them."""
+        return ", ".join((plain and lookup[i].plain) or lookup[i].name for i in ids)
 
 
 @dataclass(frozen=True)

@@ -165,12 +165,15 @@ class Term(Record):
     id: Slug
     name: Text
     description: Text | None = None
+    plain: Text | None = None  # the name in families' words: "Help for every child"
+    explain: Text | None = None  # one line in families' words, shown beside the plain name
 
 
 class AudienceTerm(Term):
     """An audience also gets a landing page, which opens with ``intro``."""
 
     intro: Markdown
+    plain_words: bool = False  # its page names terms by their ``plain`` names (families)
 
 
 class Vocabularies(Record):

@@ -74,3 +74,17 @@ def test_status_words_cover_every_status() -> None:
         "Closed for now",
         "No longer running",
     ]
+
+
+def test_families_pages_name_terms_in_plain_words_and_professionals_see_the_terms() -> None:
+    from .conftest import ROOT
+
+    pages = check(ROOT, TODAY).pages
+    parents = text(pages["audiences/parents-and-carers.md"])
+    professionals = text(pages["audiences/professionals.md"])
+    assert "Help with talking and understanding; Help for every child" in parents
+    assert "Help for every child: You can use it without a referral." in parents
+    assert "Help for every child" not in professionals
+    assert "Speech and language therapy; Universal" in professionals
+    grid = text(pages["balanced-system.md"])
+    assert "Universal (Help for every child)" in grid
