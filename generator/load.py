@@ -24,6 +24,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DataError, Problem
+from .models import FILES
 
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
@@ -357,8 +358,6 @@ class Loaded:
 
 def load_all(root: Path) -> Loaded:
     """Read ``data/*.yaml`` and ``content/``; an unknown data file is a problem too."""
-    from .models import FILES  # the schema module names the files; reading needs no more
-
     data_dir = root / "data"
     if data_dir.is_symlink():
         raise DataError([Problem("data", 1, "", "is a link; put the folder itself here")])

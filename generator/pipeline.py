@@ -7,7 +7,7 @@ line (``cli``) and the MkDocs plugin (``plugin``) only call ``run``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -34,7 +34,7 @@ class Outcome:
     pages: dict[str, bytes]
     warnings: list[Problem]
     docs_dir: Path | None = None
-    site_dir: Path | None = field(default=None)
+    site_dir: Path | None = None
 
 
 def run(

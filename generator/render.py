@@ -15,14 +15,12 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import jinja2
-from pydantic import BaseModel
 
 from . import models
 from .errors import DataError, Problem
@@ -203,25 +201,11 @@ def _link_problem(target: str, anchors: dict[str, set[str]], files: dict[str, by
 def _link_origins(project: Project) -> dict[str, Problem]:
     """Where each ``site:`` link typed into a markdown field was typed."""
     found: dict[str, Problem] = {}
-    for prose in _all_prose(project):
+    for prose in project.prose:
         for target in re.findall(r'href="site:([^"]+)"', prose.html):
             if prose.origin is not None:
                 found.setdefault(target, prose.origin)
     return found
-
-
-def _all_prose(value: Any) -> Iterator[models.Prose]:
-    if isinstance(value, models.Prose):
-        yield value
-    elif isinstance(value, BaseModel):
-        for key in type(value).model_fields:
-            yield from _all_prose(getattr(value, key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _all_prose(item)
-    elif isinstance(value, Project):
-        for name in ("site", "vocabularies", "services", "updates", "documents", "surveys"):
-            yield from _all_prose(getattr(value, name))
 
 
 def _locate(error: LinkError, page: str, origins: dict[str, Problem], project: Project) -> Problem:

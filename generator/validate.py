@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -37,6 +37,8 @@ class Project:
     surveys: list[models.Survey]
     content: dict[str, bytes | models.Page]  # files of content/ by relative path
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
+    #: Every markdown field, each knowing where it was typed (``models.Prose.origin``).
+    prose: list[models.Prose] = field(default_factory=list, repr=False, compare=False)
 
 
 def load_project(root: Path) -> Project:
@@ -91,8 +93,7 @@ def validate(loaded: Loaded) -> Project:
                 problems.append(source.problem(("documents", i, "file"), message))
     if problems:
         raise DataError(problems)
-    for name, source in sources.items():
-        _mark_origins(parsed[name], source, ())
+    prose = [p for name, source in sources.items() for p in _mark_origins(parsed[name], source)]
     return Project(
         site=parsed["site.yaml"].site,
         vocabularies=parsed["vocabularies.yaml"].vocabularies,
@@ -103,6 +104,7 @@ def validate(loaded: Loaded) -> Project:
         surveys=parsed["surveys.yaml"].surveys,
         content={k: v for k, v in content.items() if v is not None},
         sources=sources,
+        prose=prose,
     )
 
 
@@ -154,16 +156,18 @@ def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page 
     return models.Page(path=name, title=title, description=meta.description, html=html)
 
 
-def _mark_origins(value: Any, source: Source, loc: Loc) -> None:
-    """Tell each markdown field where it was typed, for link problems found later."""
+def _mark_origins(value: Any, source: Source, loc: Loc = ()) -> Iterator[models.Prose]:
+    """Tell each markdown field where it was typed, for link problems found when pages are
+    put together, and yield it."""
     if isinstance(value, models.Prose):
         value.origin = source.problem(loc, "")
+        yield value
     elif isinstance(value, BaseModel):
         for key in type(value).model_fields:
-            _mark_origins(getattr(value, key), source, (*loc, key))
+            yield from _mark_origins(getattr(value, key), source, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _mark_origins(item, source, (*loc, i))
+            yield from _mark_origins(item, source, (*loc, i))
 
 
 # --- schema errors, in words ---------------------------------------------------------------

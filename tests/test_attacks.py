@@ -231,6 +231,13 @@ def test_a_device_as_a_data_file_is_refused_without_reading_it(
     root = write_project(tmp_path)
     (root / "data" / "surveys.yaml").unlink()
     os.mkfifo(root / "data" / "surveys.yaml")  # a pipe: reading it would wait for ever
+    read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        assert self.name != "surveys.yaml", "the pipe was read"  # fail, rather than hang
+        return read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     assert check(root) == ["data/surveys.yaml:1: is not an ordinary file"]
 
 
