@@ -38,8 +38,8 @@ check: $(VENV)/.site
 
 ## Style and types: ruff, and mypy --strict on generator/ (CI runs it before the tests).
 lint: $(VENV)/.test
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 ## Rewrite requirements.lock from a fresh environment with every extra installed.

@@ -22,6 +22,7 @@ from pathlib import Path
 from .errors import BuildError
 from .headers import write_headers
 from .links import broken_links
+from .search import index_site
 from .write import PAGES_READY
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
@@ -42,7 +43,8 @@ def build_with(
     today: date,
     settings: dict[str, object],
 ) -> Path:
-    """Build ``docs`` with ``builder`` and put the result in place of ``site_dir``.
+    """Build ``docs`` with ``builder``, index it for search, and put the result in place
+    of ``site_dir``.
 
     The caller holds the project's lock and has checked ``site_dir`` (``safe_site_dir``).
     """
@@ -59,6 +61,7 @@ def build_with(
                     f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
                 )
                 raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
+            index_site(staging)
             _swap(staging, site_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -3,8 +3,9 @@
 The Content-Security-Policy allows scripts, styles, fonts and images from the site itself
 only: ``script-src 'self'``, with no hashes and no ``'unsafe-inline'``, so nothing in a
 page can run unless it is a file the project ships (the build refuses a page with an inline
-script or handler, see ``links``). ``_headers`` is the format of Netlify and Cloudflare
-Pages; the README shows the same headers for nginx and Apache.
+script or handler, see ``links``). ``'wasm-unsafe-eval'`` lets the search index's
+WebAssembly compile; it allows no JavaScript ``eval``. ``_headers`` is the format of Netlify
+and Cloudflare Pages; the README shows the same headers for nginx and Apache.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def security_headers() -> dict[str, str]:
     policy = "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",  # the search index's WebAssembly
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",

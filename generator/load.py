@@ -24,7 +24,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import DataError, Problem
-from .models import FILES
+from .models import FILES, FOLDERS
 
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
@@ -351,13 +351,22 @@ class Loaded:
     """Everything read from a project: its data files parsed, its content/ files, and the
     problems met while reading (syntax, encoding, links, names)."""
 
-    sources: dict[str, Source]  # by data file name, for the files present
+    #: The files present, by path under data/ (``services.yaml``, ``services/acme.yaml``),
+    #: in reading order: each data file, then the files of its folder sorted by name.
+    sources: dict[str, Source]
     content: dict[str, bytes | ContentPage]
     problems: list[Problem]
 
 
+def kind_of(key: str) -> str:
+    """The data file whose shape a source has: ``services/acme.yaml`` → ``services.yaml``."""
+    folder, _, rest = key.partition("/")
+    return FOLDERS[folder] if rest else key
+
+
 def load_all(root: Path) -> Loaded:
-    """Read ``data/*.yaml`` and ``content/``; an unknown data file is a problem too."""
+    """Read ``data/*.yaml``, the folders of ``FOLDERS`` and ``content/``; an unknown data
+    file is a problem too."""
     data_dir = root / "data"
     if data_dir.is_symlink():
         raise DataError([Problem("data", 1, "", "is a link; put the folder itself here")])
@@ -365,15 +374,70 @@ def load_all(root: Path) -> Loaded:
         raise DataError([Problem("data", 1, "", "folder is missing; it holds the YAML records")])
     problems: list[Problem] = []
     for path in sorted(data_dir.iterdir()):
-        if path.name not in FILES and not path.name.startswith("."):
-            close = difflib.get_close_matches(path.name, FILES, n=1)
+        name = path.name
+        if name not in FILES and name not in FOLDERS and not name.startswith("."):
+            close = difflib.get_close_matches(name, FILES, n=1)
             hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(FILES)}"
-            problems.append(Problem(f"data/{path.name}", 1, "", f"unknown data file; {hint}"))
+            problems.append(Problem(f"data/{name}", 1, "", f"unknown data file; {hint}"))
     sources = {}
     for name in FILES:
         path = data_dir / name
         if path.exists() or path.is_symlink():
             sources[name], found = load_yaml(path, f"data/{name}")
             problems += found
+        for folder in (f for f, file in FOLDERS.items() if file == name):
+            found_sources, found = load_folder(data_dir / folder, folder)
+            sources.update(found_sources)
+            problems += found
     content, found = load_content(root / "content")
     return Loaded(sources, content, problems + found)
+
+
+def load_folder(folder: Path, name: str) -> tuple[dict[str, Source], list[Problem]]:
+    """Read the ``*.yaml`` files of ``data/<name>/``, sorted by file name.
+
+    Each file is a data file of its own: the same size limit, the same checks. The folder
+    may not be a link, and holds nothing but ``.yaml`` files (hidden ones are skipped)
+    whose names use letters, digits, ``-`` and ``_``: no folders, links, devices or other
+    kinds of file, so nothing from elsewhere on the machine is read.
+    """
+    sources: dict[str, Source] = {}
+    if not folder.exists() and not folder.is_symlink():
+        return sources, []
+    if folder.is_symlink():
+        return sources, [Problem(f"data/{name}", 1, "", "is a link; put the folder itself here")]
+    if not folder.is_dir():
+        msg = "must be a folder of .yaml files, not a file"
+        return sources, [Problem(f"data/{name}", 1, "", msg)]
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        return sources, [Problem(f"data/{name}", 1, "", f"cannot be read: {exc.strerror}")]
+    problems: list[Problem] = []
+    for path in entries:
+        entry = path.name
+        if entry.startswith("."):
+            continue
+        key = f"{name}/{entry}"
+        if path.is_dir() and not path.is_symlink():
+            message: str | None = f"is a folder; put the .yaml files straight in data/{name}/"
+        else:
+            message = _not_a_plain_file(path) or _data_name_problem(entry)
+        if message:
+            problems.append(Problem(f"data/{key}", 1, "", message))
+        else:
+            sources[key], found = load_yaml(path, f"data/{key}")
+            problems += found
+    return sources, problems
+
+
+def _data_name_problem(entry: str) -> str | None:
+    """Why a file of a data folder is not read because of its name, if it is not."""
+    if _SEGMENT.fullmatch(entry) and entry.endswith(".yaml"):
+        return None
+    if _SEGMENT.fullmatch(entry) and entry.endswith(".yml"):
+        return f"rename it to {entry[:-4]}.yaml: only files ending in .yaml are read"
+    return (
+        f"the file name '{entry}' cannot be used; name each file with letters, digits, "
+        "'-' and '_' and end it in .yaml, like provider-name.yaml"
+    )

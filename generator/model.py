@@ -63,6 +63,11 @@ class Service(models.Service):
         return first if len(first) <= 200 else first[:199].rsplit(" ", 1)[0] + "…"
 
     @property
+    def is_free(self) -> bool:
+        """Free to families: what the directory's cost filter asks."""
+        return self.cost.strip().casefold().startswith("free")
+
+    @property
     def age_range(self) -> str:
         low, high = self.min_age, self.max_age
         if low is None and high is None:

@@ -167,6 +167,7 @@ class Term(Record):
     description: Text | None = None
     plain: Text | None = None  # the name in families' words: "Help for every child"
     explain: Text | None = None  # one line in families' words, shown beside the plain name
+    synonyms: list[Text] = []  # other words search finds it by: "autism", a town in an area
 
 
 class AudienceTerm(Term):
@@ -174,6 +175,7 @@ class AudienceTerm(Term):
 
     intro: Markdown
     plain_words: bool = False  # its page names terms by their ``plain`` names (families)
+    reading: Literal["adult", "child"] = "adult"  # "child": its page is written for 8-11s
 
 
 class Vocabularies(Record):
@@ -438,6 +440,11 @@ FILES: dict[str, tuple[type[Record], bool]] = {
     "documents.yaml": (DocumentsFile, False),
     "surveys.yaml": (SurveysFile, False),
 }
+
+#: Folders of data/ whose ``*.yaml`` files each hold records shaped like one data file, so a
+#: large offer can keep a file a provider: ``data/services/acme.yaml`` is read as a
+#: ``services.yaml`` (either or both may be there).
+FOLDERS = {"services": "services.yaml"}
 
 
 # --- content/ pages ------------------------------------------------------------------------

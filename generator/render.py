@@ -28,6 +28,7 @@ from .model import Site
 from .oruk import services_feed
 from .routes import check_names, routes
 from .sanitise import LinkError, encode, inert, relative_url
+from .search import AGES, directory_files, places, record
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -125,6 +126,7 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
     files["open-data/services.json"] = services_feed(
         list(site.services), project.vocabularies, project.site
     )
+    files.update(directory_files(site))
     anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
     origins = _link_origins(project)
     pages: dict[str, bytes] = {}
@@ -167,6 +169,9 @@ def _context(site: Site) -> dict[str, Any]:
         "documents": site.documents,
         "timeline": site.timeline,
         "files": site.files,
+        "ages": list(AGES),  # the ages the directory's filter offers
+        "places": places(site),  # area names and towns, which search ranks by
+        "search_record": lambda service: record(site, service),  # see service.html
         "url": lambda path: "site:" + path,  # a link to a docs path, made relative later
     }
 

@@ -27,10 +27,12 @@ class Route:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-#: The pages made once: (page, template, what they are generated from).
+#: The pages made once: (page, template, what they are generated from). The directory,
+#: services/index.md, is the first page of the A to Z listing (``_listing_pages``).
 PAGES = [
     ("index.md", "home.html", "data/"),
-    ("services/index.md", "services.html", "data/services.yaml"),
+    ("search.md", "search.html", "data/"),
+    ("my-list.md", "my-list.html", "data/services.yaml"),
     ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
     ("timeline.md", "timeline.html", "data/timeline.yaml"),
     ("updates/index.md", "updates.html", "data/updates.yaml"),
@@ -38,6 +40,10 @@ PAGES = [
     ("surveys.md", "surveys.html", "data/surveys.yaml"),
     ("other-formats.md", "other-formats.html", "data/site.yaml"),
 ]
+#: Services on one page of the directory's A to Z listing, which is what a visitor without
+#: JavaScript browses (with it, the directory's filters list the matching services).
+LISTING_SIZE = 50
+
 #: The pages made for each record of a kind: (template name for the record, page address,
 #: template, data file, where the records stand in it).
 RECORD_PAGES = [
@@ -54,6 +60,7 @@ def routes(site: Site) -> list[Route]:
     project = site.project
     built_in = Problem("(built-in page)", 1, "", "")
     table = [Route(path, template, source, built_in) for path, template, source in PAGES]
+    table += _listing_pages(site, built_in)
     shown: dict[str, dict[str, Any]] = {  # the records as the site model shows them
         "audience": {a.id: a for a in project.vocabularies.audiences},
         "service": {s.id: s for s in site.services},
@@ -65,17 +72,53 @@ def routes(site: Site) -> list[Route]:
         for key in where:  # the records in file order, so each knows its line
             in_file = getattr(in_file, key)
         for i, record in enumerate(in_file):
-            origin = source.problem((*where, i, "id"), "") if source else built_in
+            origin = (
+                record.problem("id", "")  # located by validate, in whichever file it is
+                if record._locate
+                else source.problem((*where, i, "id"), "")
+                if source
+                else built_in
+            )
             table.append(
                 Route(
                     address.format(id=record.id),
                     template,
-                    f"data/{file}",
+                    origin.file if record._locate else f"data/{file}",  # its own file
                     origin,
                     {name: shown[name][record.id]},
                 )
             )
     return table
+
+
+def listing_page(number: int) -> str:
+    """The docs path of page ``number`` of the directory's A to Z listing."""
+    return "services/index.md" if number == 1 else f"services/page-{number}.md"
+
+
+def _listing_pages(site: Site, origin: Problem) -> list[Route]:
+    """The pages of the A to Z listing (the first is the directory itself), each with what
+    it lists: its services, its number, and the paths of all the listing's pages."""
+    size = LISTING_SIZE
+    chunks = [site.services[i : i + size] for i in range(0, len(site.services), size)] or [[]]
+    paths = [listing_page(n) for n in range(1, len(chunks) + 1)]
+    return [
+        Route(
+            path,
+            "services.html",
+            "data/services.yaml",
+            origin,
+            {
+                "listing": {
+                    "services": chunk,
+                    "number": n,
+                    "paths": paths,
+                    "first": (n - 1) * size + 1,
+                }
+            },
+        )
+        for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
+    ]
 
 
 def navigation(site: Site) -> list[dict[str, Any]]:
@@ -89,7 +132,7 @@ def navigation(site: Site) -> list[dict[str, Any]]:
     audiences = [f"audiences/{a.id}.md" for a in project.vocabularies.audiences]
     sections = [
         ("Information for you", present(*audiences)),
-        ("Services", present("services/index.md", "balanced-system.md")),
+        ("Services", present("services/index.md", "search.md", "my-list.md", "balanced-system.md")),
         (
             f"The {project.site.work}",
             present("timeline.md", "updates/index.md", "surveys.md", "documents.md"),
@@ -122,6 +165,7 @@ def check_names(project: Project, table: list[Route]) -> list[Problem]:
     entries = [(r.path, r.origin) for r in table]
     entries += [(name, Problem(f"content/{name}", 1, "", "")) for name in project.content]
     entries.append(("open-data/services.json", Problem("(built-in file)", 1, "", "")))
+    entries.append(("filters/cards-0.json", Problem("(built-in file)", 1, "", "")))
     problems = []
     owners: dict[str, tuple[str, Problem]] = {}
     folders: dict[str, tuple[str, Problem]] = {}

@@ -213,8 +213,9 @@ class _Writer(HTMLParser):
             if value is None:
                 parts.append(f" {name}")
                 continue
-            if name in ("href", "src") and value.startswith("site:"):
-                value = self.resolve(value[len("site:") :])
+            if name in _LINKS and value.startswith("site:"):
+                target, mark, query = value[len("site:") :].partition("?")
+                value = self.resolve(target) + mark + query
             parts.append(f' {name}="{encode(value)}"')
         self.out.append("".join(parts) + ">")
         if tag == "pre":
@@ -233,6 +234,9 @@ class _Writer(HTMLParser):
 
 
 _ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
+#: Attributes a template may give a ``site:`` link (``data-site-root`` tells scripts where
+#: the site's root is, which differs from page to page and host to host).
+_LINKS = ("href", "src", "action", "data-site-root")
 
 
 def inert(html: str, resolve: Callable[[str], str]) -> str:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import models
 from .errors import DataError, Problem, shown
-from .load import ContentPage, Loaded, Loc, Source, load_all
+from .load import ContentPage, Loaded, Loc, Source, kind_of, load_all
 from .sanitise import MarkdownError, markdown_html
 
 
@@ -36,6 +36,7 @@ class Project:
     documents: list[models.Document]
     surveys: list[models.Survey]
     content: dict[str, bytes | models.Page]  # files of content/ by relative path
+    #: The data files read, by path under data/ (``services.yaml``, ``services/acme.yaml``).
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
     #: Every markdown field, each knowing where it was typed (``models.Prose.origin``).
     prose: list[models.Prose] = field(default_factory=list, repr=False, compare=False)
@@ -49,26 +50,28 @@ def load_project(root: Path) -> Project:
 def validate(loaded: Loaded) -> Project:
     """Check every data file against its schema and every cross-reference, all at once."""
     problems = list(loaded.problems)
-    parsed: dict[str, Any] = {}
+    parsed: dict[str, Any] = {}  # by source (``services/acme.yaml``), or by file if absent
     positions: dict[str, list[int]] = {}  # where each valid record stands in its file
     sources = loaded.sources
     context = None  # the vocabularies, once read: the records' term ids are checked with them
     for name in sorted(models.FILES, key=lambda n: n != "vocabularies.yaml"):
         schema, required = models.FILES[name]
-        source = sources.get(name)
-        if source is None:
+        present = [key for key in sources if kind_of(key) == name]  # the file, its folder's
+        if not present:
             if required:
-                problems.append(Problem(f"data/{name}", 1, "", "is missing; this file is required"))
+                problems.append(Problem(f"data/{name}", 1, "", _missing(name)))
             else:
                 parsed[name] = schema()
-            continue
-        if source.data is None and any(p.file == source.name for p in loaded.problems):
-            continue  # could not be read or parsed: already reported
-        record, positions[name] = _validate_file(schema, source, problems, context)
-        if record is not None:
-            parsed[name] = record
-            if name == "vocabularies.yaml":
-                context = _terms_context(record.vocabularies)
+        for key in present:
+            source = sources[key]
+            if source.data is None and any(p.file == source.name for p in loaded.problems):
+                continue  # could not be read or parsed: already reported
+            record, positions[key] = _validate_file(schema, source, problems, context)
+            if record is not None:
+                parsed[key] = record
+                if name == "vocabularies.yaml":
+                    _locate_terms(record.vocabularies, source)
+                    context = _terms_context(record.vocabularies)
 
     content = {
         name: _page(name, item, problems) if isinstance(item, ContentPage) else item
@@ -80,7 +83,11 @@ def validate(loaded: Loaded) -> Project:
             "statement (a page with a '# Accessibility statement' title will do to start)"
         )
         problems.append(Problem("content/accessibility.md", 1, "", msg))
-    problems += _duplicate_ids(parsed, positions, sources)
+    records = {
+        name: [r for key in parsed if kind_of(key) == name for r in getattr(parsed[key], items)]
+        for name, items in models.RECORD_FILES.items()
+    }  # every kind's records, from all its files in reading order
+    problems += _duplicate_ids(records, parsed.get("vocabularies.yaml"))
     if "timeline.yaml" in sources and "timeline.yaml" in parsed:
         stages = parsed["timeline.yaml"].timeline
         problems += _stage_order(sources["timeline.yaml"], stages, positions["timeline.yaml"])
@@ -93,15 +100,15 @@ def validate(loaded: Loaded) -> Project:
                 problems.append(source.problem(("documents", i, "file"), message))
     if problems:
         raise DataError(problems)
-    prose = [p for name, source in sources.items() for p in _mark_origins(parsed[name], source)]
+    prose = [p for key, source in sources.items() for p in _mark_origins(parsed[key], source)]
     return Project(
         site=parsed["site.yaml"].site,
         vocabularies=parsed["vocabularies.yaml"].vocabularies,
-        services=parsed["services.yaml"].services,
-        updates=parsed["updates.yaml"].updates,
-        timeline=parsed["timeline.yaml"].timeline,
-        documents=parsed["documents.yaml"].documents,
-        surveys=parsed["surveys.yaml"].surveys,
+        services=records["services.yaml"],
+        updates=records["updates.yaml"],
+        timeline=records["timeline.yaml"],
+        documents=records["documents.yaml"],
+        surveys=records["surveys.yaml"],
         content={k: v for k, v in content.items() if v is not None},
         sources=sources,
         prose=prose,
@@ -175,6 +182,20 @@ def _mark_origins(value: Any, source: Source, loc: Loc = ()) -> Iterator[models.
 
 def _locate(source: Source, prefix: Loc, loc: Loc, message: str) -> Problem:
     return source.problem((*prefix, *loc), message)
+
+
+def _missing(name: str) -> str:
+    folders = [f"data/{f}/" for f, file in models.FOLDERS.items() if file == name]
+    if folders:
+        return f"is missing; this file, or a folder {folders[0]} of such files, is required"
+    return "is missing; this file is required"
+
+
+def _locate_terms(vocab: models.Vocabularies, source: Source) -> None:
+    """Tell each vocabulary term where it was typed, as ``_validate_file`` tells records."""
+    for name in type(vocab).model_fields:
+        for i, term in enumerate(getattr(vocab, name)):
+            term._locate = functools.partial(_locate, source, ("vocabularies", name, i))
 
 
 def _terms_context(vocab: models.Vocabularies) -> dict[str, Any]:
@@ -323,30 +344,29 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _duplicate_ids(
-    parsed: dict[str, Any], positions: dict[str, list[int]], sources: dict[str, Source]
+    records: dict[str, list[Any]], vocabularies: models.VocabulariesFile | None
 ) -> list[Problem]:
-    """Ids are unique within each file's records and within each vocabulary."""
-    lists: list[tuple[str, Loc, list[Any], list[int]]] = []
-    for name, key in models.RECORD_FILES.items():
-        if name in parsed and name in sources:
-            lists.append((name, (key,), getattr(parsed[name], key), positions[name]))
-    if "vocabularies.yaml" in parsed:
-        vocab = parsed["vocabularies.yaml"].vocabularies
-        for field_name in type(vocab).model_fields:
-            terms = getattr(vocab, field_name)
-            loc: Loc = ("vocabularies", field_name)
-            lists.append(("vocabularies.yaml", loc, terms, list(range(len(terms)))))
+    """Ids are unique among each kind's records, in all the files that hold them, and within
+    each vocabulary. A repeat is reported where it is, naming where the id was first used."""
+    lists = list(records.values())
+    if vocabularies is not None:
+        vocab = vocabularies.vocabularies
+        lists += [getattr(vocab, name) for name in type(vocab).model_fields]
     problems = []
-    for name, loc, records, places in lists:
-        source = sources[name]
-        first: dict[str, int] = {}
-        for record, i in zip(records, places, strict=True):
-            if record.id in first:
-                line = source.line_of((*loc, first[record.id], "id"))
-                msg = f"duplicate id '{record.id}' (also used on line {line})"
-                problems.append(source.problem((*loc, i, "id"), msg))
-            else:
-                first[record.id] = i
+    for kind in lists:
+        first: dict[str, Problem] = {}
+        for record in kind:
+            if record.id not in first:
+                first[record.id] = record.problem("id", "")
+                continue
+            there = first[record.id]
+            here = record.problem("id", "")
+            where = (
+                f"on line {there.line}"
+                if there.file == here.file
+                else f"in {there.file}:{there.line}"
+            )
+            problems.append(record.problem("id", f"duplicate id '{record.id}' (also used {where})"))
     return problems
 
 

@@ -1,14 +1,17 @@
-"""Shared fixtures: the sample project built once per session, and an HTTP server for it."""
+"""Shared fixtures: the sample project and a generated county of 5,000 services, each built
+once per session, and an HTTP server for them."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import ClassVar
 
 import pytest
@@ -27,6 +30,46 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("sample") / "site"
     build_site(ROOT, site_dir=site_dir, today=TODAY)
     return site_dir
+
+
+#: A county's whole offer: the size the directory, search and page weights must hold at.
+COUNTY_SERVICES = 5000
+
+
+def load_synthetic() -> ModuleType:
+    """``bench/synthetic.py``, loaded by its path: ``bench/`` holds scripts, not a package."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def county_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic project of ``COUNTY_SERVICES`` services (bench/synthetic.py)."""
+    root = tmp_path_factory.mktemp("county") / "project"
+    return load_synthetic().write_project(root, COUNTY_SERVICES, buildable=True)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def county_site(county_root: Path) -> Path:
+    """The county project, built strictly (minutes: built once, for every test that needs it)."""
+    from generator.pipeline import build_site
+
+    return build_site(county_root, site_dir=county_root / "site", today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def county_url(county_site: Path) -> Iterator[str]:
+    from generator.headers import read_headers
+
+    url, server = serve(county_site, read_headers(county_site))
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class StaticHost(http.server.SimpleHTTPRequestHandler):

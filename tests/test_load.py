@@ -6,6 +6,7 @@ Edits start from ``tests/fixtures/minimal``; its ``data/services.yaml`` has the
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -257,10 +258,17 @@ def test_unknown_data_file_unlike_any_lists_the_names(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["site", "vocabularies", "services"])
+@pytest.mark.parametrize("name", ["site", "vocabularies"])
 def test_missing_required_file(tmp_path: Path, name: str) -> None:
     assert problems(write_project(tmp_path, **{name: None})) == [
         f"data/{name}.yaml:1: is missing; this file is required"
+    ]
+
+
+def test_missing_services_names_the_folder_too(tmp_path: Path) -> None:
+    assert problems(write_project(tmp_path, services=None)) == [
+        "data/services.yaml:1: is missing; this file, or a folder data/services/ of such files,"
+        " is required"
     ]
 
 
@@ -278,6 +286,82 @@ def test_data_file_that_is_a_folder(tmp_path: Path) -> None:
     root = write_project(tmp_path, updates=None)
     (root / "data" / "updates.yaml").mkdir()
     assert problems(root) == ["data/updates.yaml:1: is not an ordinary file"]
+
+
+# --- data/services/: services split across files (see also test_scale_data.py) -------------
+
+
+def services_folder(tmp_path: Path) -> tuple[Path, Path]:
+    """The minimal project with an empty ``data/services/``: (project, folder)."""
+    root = write_project(tmp_path)
+    (root / "data" / "services").mkdir()
+    return root, root / "data" / "services"
+
+
+def test_a_link_in_the_services_folder_is_refused(tmp_path: Path) -> None:
+    root, folder = services_folder(tmp_path)
+    (tmp_path / "elsewhere.yaml").write_text(SERVICES, encoding="utf-8")
+    (folder / "acme.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    assert problems(root) == [
+        "data/services/acme.yaml:1: is a link; put the file itself here, not a link to it"
+    ]
+
+
+def test_the_services_folder_may_not_be_a_link(tmp_path: Path) -> None:
+    root = write_project(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (root / "data" / "services").symlink_to(tmp_path / "elsewhere")
+    assert problems(root) == ["data/services:1: is a link; put the folder itself here"]
+
+
+def test_a_file_called_services_is_not_the_folder(tmp_path: Path) -> None:
+    root = write_project(tmp_path)
+    (root / "data" / "services").write_text(SERVICES, encoding="utf-8")
+    assert problems(root) == ["data/services:1: must be a folder of .yaml files, not a file"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("acme.yml", "rename it to acme.yaml: only files ending in .yaml are read"),
+        (
+            "Acme Ltd.yaml",
+            "the file name 'Acme Ltd.yaml' cannot be used; name each file with letters, digits,"
+            " '-' and '_' and end it in .yaml, like provider-name.yaml",
+        ),
+        (
+            "notes.txt",
+            "the file name 'notes.txt' cannot be used; name each file with letters, digits,"
+            " '-' and '_' and end it in .yaml, like provider-name.yaml",
+        ),
+    ],
+)
+def test_only_plainly_named_yaml_files_are_read(tmp_path: Path, name: str, message: str) -> None:
+    root, folder = services_folder(tmp_path)
+    (folder / name).write_text(SERVICES, encoding="utf-8")
+    assert problems(root) == [f"data/services/{name}:1: {message}"]
+
+
+def test_a_folder_in_the_services_folder_is_refused(tmp_path: Path) -> None:
+    root, folder = services_folder(tmp_path)
+    (folder / "old").mkdir()
+    (folder / "old" / "acme.yaml").write_text(SERVICES, encoding="utf-8")
+    assert problems(root) == [
+        "data/services/old:1: is a folder; put the .yaml files straight in data/services/"
+    ]
+
+
+def test_a_pipe_in_the_services_folder_is_not_read(tmp_path: Path) -> None:
+    root, folder = services_folder(tmp_path)
+    os.mkfifo(folder / "acme.yaml")
+    assert problems(root) == ["data/services/acme.yaml:1: is not an ordinary file"]
+
+
+def test_hidden_files_in_the_services_folder_are_skipped(tmp_path: Path) -> None:
+    root, folder = services_folder(tmp_path)
+    (folder / ".acme.yaml.swp").write_bytes(b"\x00\xff")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    assert len(load_project(root).services) == 2
 
 
 # --- what a value is, and where ------------------------------------------------------------

@@ -20,12 +20,55 @@
   // Tells local-offer.css it may hide the closed drawer from keyboard and screen readers.
   document.documentElement.classList.add("lo-js");
 
+  // The menu opens at the top of the site, every section closed. With navigation.sections
+  // Material renders the toggle of the current page's section checked, so the drawer
+  // opened inside that section. While the menu is open each section's name is a button
+  // that shows its pages in place (local-offer.css hides a closed section's pages).
+  var sections = Array.prototype.slice.call(
+    drawer.querySelectorAll(".md-nav--primary .md-nav__item--nested > .md-nav__toggle"));
+  function named(box) { return drawer.querySelector('label.md-nav__link[for="' + box.id + '"]'); }
+  function shown(box) {
+    var name = named(box);
+    if (name && name.getAttribute("role") === "button") name.setAttribute("aria-expanded", String(box.checked));
+  }
+  sections.forEach(function (box) {
+    var name = named(box);
+    if (!name) return;
+    name.setAttribute("data-lo-tabindex", name.getAttribute("tabindex") || "");
+    box.addEventListener("change", function () { shown(box); });
+    name.addEventListener("keydown", function (event) {
+      if (name.getAttribute("role") !== "button" || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      event.stopPropagation(); // Material's own Enter handler would toggle it a second time
+      box.click();
+    });
+  });
+  function sectionsAsButtons(on) {
+    sections.forEach(function (box) {
+      var name = named(box);
+      if (!name) return;
+      if (on) {
+        box.checked = false;
+        name.setAttribute("role", "button");
+        name.setAttribute("tabindex", "0");
+        shown(box);
+      } else {
+        name.removeAttribute("role");
+        name.removeAttribute("aria-expanded");
+        name.setAttribute("tabindex", name.getAttribute("data-lo-tabindex")); // as Material made it
+      }
+    });
+    var scroller = drawer.querySelector(".md-sidebar__scrollwrap");
+    if (on && scroller) scroller.scrollTop = 0;
+  }
+
   function sync() { button.setAttribute("aria-expanded", String(toggle.checked)); }
   sync();
   button.addEventListener("focus", sync);
   button.addEventListener("click", function () { toggle.click(); });
   toggle.addEventListener("change", function () {
     sync();
+    sectionsAsButtons(toggle.checked);
     // Opened from the button: move focus to the first link in the menu.
     if (toggle.checked && document.activeElement === button) {
       var first = drawer.querySelector("a[href]");

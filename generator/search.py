@@ -1,0 +1,182 @@
+"""The site's search and the directory's filters, both fetched in small pieces as a
+visitor asks, so no page loads an index before someone searches or filters.
+
+Search is Pagefind's: Material's own search loads its whole index (megabytes at a county's
+size) before the first result, while Pagefind splits it into pieces that a search fetches
+as it needs them. Pagefind indexes the built pages inside their ``data-pagefind-body``
+element. A service page also carries its ``Record`` (written by ``service.html`` in a
+``hidden`` block): the facts a result card shows, the area and self-referral values search
+ranks by (as ``tags``), and more words to be found by, from the vocabularies' synonyms
+(``autism`` finds the services for social communication; a town finds those of its area).
+
+The directory's filters use files of their own (``directory_files``): for each value of
+each filter, the numbers of the services that have it, which the browser intersects; and
+the services' card facts, a hundred to a file. (Pagefind can filter without words, but then
+fetches its whole index.) What a search matches and what a filter selects come from the
+data, never from the wording of a page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import models
+from .errors import BuildError
+from .model import Service, Site
+
+#: The ages a visitor can choose in the directory; a service with no upper age is listed
+#: for every age from its lower one.
+AGES = range(0, 26)
+#: The filters search ranks by: services in the area a question names, and those a family
+#: can contact themselves, come first.
+RANKED = ("area", "self")
+#: Services a file of the directory's cards holds.
+SHARD = 100
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the search index holds of one service, besides the words of its page."""
+
+    meta: dict[str, str]  # what a result card shows
+    filters: dict[str, list[str]]  # filter: values; {"area": ["southend"], "age": ["7"]}
+    sort: str  # the name, as the directory's list sorts it
+    words: str  # synonyms of its terms: more ways to find it
+
+    @property
+    def tags(self) -> str:
+        """Words no text contains, one for each value search ranks by ("loareasouthend",
+        "loselfyes"): asking for them with the visitor's words finds the services in an
+        area, or those open to self-referral, first. (Pagefind's own filters would do it,
+        but it writes them in a different order on every build.)"""
+        return " ".join(tag(key, value) for key in RANKED for value in self.filters[key])
+
+
+def tag(key: str, value: str) -> str:
+    """The search word for a filter value; local-offer-find.js makes the same."""
+    return "lo" + key + re.sub(r"[^a-z0-9]", "", value)
+
+
+def record(site: Site, s: Service) -> Record:
+    """One service as a search record: its card's facts, its filter values, more words."""
+    terms = site.terms
+
+    def synonyms(lookup: dict[str, models.Term], ids: list[str]) -> list[str]:
+        return [w for i in ids for w in (lookup[i].plain or "", *lookup[i].synonyms) if w]
+
+    low = s.min_age if s.min_age is not None else AGES.start
+    high = s.max_age if s.max_age is not None else AGES.stop - 1
+    meta = {
+        "title": s.name,
+        "id": s.id,
+        "line": s.one_line,
+        "who": f"{s.age_range}; {terms.names(terms.audiences, s.audiences)}",
+        "areas": terms.names(terms.areas, s.areas),
+        "cost": s.cost,
+        "self": "Yes" if s.access.self_referral else "No",
+        "kind": "; ".join(
+            [
+                terms.names(terms.disciplines, [s.discipline], plain=True),
+                terms.names(terms.levels, s.levels, plain=True),
+            ]
+        ),
+        "status": s.status_words or "",
+        "stale": (
+            f"This entry may be out of date: it was last checked on "
+            f"{s.last_reviewed.day} {s.last_reviewed:%B %Y}."
+            if s.is_out_of_date
+            else ""
+        ),
+    }
+    filters = {
+        "type": [s.discipline],
+        "level": s.levels,
+        "area": s.areas,
+        "need": s.needs,
+        "delivery": s.delivery,
+        "age": [str(a) for a in AGES if low <= a <= high],
+        "self": ["yes" if s.access.self_referral else "no"],
+        "cost": ["free" if s.is_free else "charge"],
+        "audience": s.audiences,
+        "strand": s.strands,
+    }
+    words = [
+        *synonyms(terms.disciplines, [s.discipline]),
+        *synonyms(terms.needs, s.needs),
+        *synonyms(terms.areas, s.areas),
+    ]
+    return Record(
+        meta={k: v for k, v in meta.items() if v},
+        filters=filters,
+        sort=s.name.casefold(),
+        words=" ".join(words),
+    )
+
+
+def directory_files(site: Site) -> dict[str, bytes]:
+    """The directory's filter data, fetched only when a visitor filters, a small file at a
+    time: for each filter value, the numbers of the services that have it (in A to Z
+    order); and the services' card facts, ``SHARD`` services a file."""
+    found = [record(site, s) for s in site.services]
+    members: dict[str, list[int]] = {}
+    for key, values in _filter_values(site).items():  # every value, so none is missing
+        for value in values:
+            members[f"{key}-{value}"] = []
+    for n, r in enumerate(found):
+        for key, values in r.filters.items():
+            for value in values:
+                members[f"{key}-{value}"].append(n)
+    files = {f"filters/{name}.json": _json(numbers) for name, numbers in members.items()}
+    for start in range(0, max(len(found), 1), SHARD):
+        cards = [r.meta for r in found[start : start + SHARD]]
+        files[f"filters/cards-{start // SHARD}.json"] = _json(cards)
+    return files
+
+
+def _filter_values(site: Site) -> dict[str, list[str]]:
+    terms = site.terms
+    return {
+        "type": list(terms.disciplines),
+        "level": list(terms.levels),
+        "area": list(terms.areas),
+        "need": list(terms.needs),
+        "delivery": list(terms.delivery),
+        "audience": list(terms.audiences),
+        "strand": list(terms.strands),
+        "age": [str(a) for a in AGES],
+        "self": ["yes", "no"],
+        "cost": ["free", "charge"],
+    }
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the index of the built pages into ``site_dir/pagefind``, with the Pagefind
+    binary that the ``pagefind[bin]`` package ships."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
+    command += ["--force-language", "en", "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise BuildError(f"the search index could not be made: {exc}") from None
+    if done.returncode or not (site_dir / "pagefind" / "pagefind.js").is_file():
+        said = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise BuildError("the search index could not be made: " + " ".join(said))
+
+
+def places(site: Site) -> dict[str, str]:
+    """Each way of naming an area (its name, its towns), lower case, to the area's id: the
+    search page looks for them in a query, to rank services in that area first."""
+    found: dict[str, str] = {}
+    for area in site.terms.areas.values():
+        for name in (area.name, *area.synonyms):
+            found.setdefault(name.casefold(), area.id)
+    return found

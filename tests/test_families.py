@@ -1,0 +1,365 @@
+"""Families find help on a phone: the Balanced System® grid reads at 320px, no page scrolls
+sideways, the children's page is written for an 8 to 11-year-old, audience pages list their
+services first, and the phone menu opens at the site's sections.
+
+Uses the session fixtures of conftest.py: ``sample_site`` (the built sample) and
+``site_url`` (served with its Content-Security-Policy, so ``wait_for_function`` is given
+arrow functions, never bare expressions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import textstat
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from generator.model import build_model
+from generator.pipeline import check
+from generator.routes import navigation
+
+from .conftest import ROOT, TODAY
+
+NARROW = {"width": 320, "height": 640}  # the narrowest phone WCAG 1.4.10 (reflow) asks for
+PHONE = {"width": 390, "height": 844}
+CHILDREN = "audiences/children-and-young-people/"
+
+
+@pytest.fixture
+def narrow(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=NARROW, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context
+    context.close()
+
+
+def pages_of(site: Path) -> list[str]:
+    """Every page of a built site, as a URL path relative to its root."""
+    paths = []
+    for file in sorted(site.glob("**/index.html")):
+        parent = file.parent.relative_to(site).as_posix()
+        paths.append("" if parent == "." else parent + "/")
+    return [*paths, "404.html"] if (site / "404.html").exists() else paths
+
+
+def scrolls_sideways(page: Page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+# --- the Balanced System® grid ---------------------------------------------------------
+
+#: Each word of the grid's text, with the line each of its pieces sits on. A word broken
+#: across two lines has two client rects. Words are split where a line may break: at
+#: spaces and after a hyphen ("ten-week" may wrap after "ten-"), never inside a word.
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  let words = 0;
+  const walker = document.createTreeWalker(
+    document.querySelector('.lo-body'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest('.lo-strand')) continue;
+    for (const match of node.data.matchAll(/[^\\s\\u2010-\\u2015-]+[\\u2010-\\u2015-]?/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      words += 1;
+      if (rects.length !== 1) broken.push(match[0] + ' (' + rects.length + ' pieces)');
+    }
+  }
+  return {words, broken};
+}"""
+
+#: Styles that would cut words: CSS that breaks anywhere, or hyphenates by itself.
+_CUTTING_STYLES = """() => [...document.querySelectorAll('.lo-body, .lo-body *')]
+  .filter(e => { const s = getComputedStyle(e);
+    return s.wordBreak === 'break-all' || s.hyphens === 'auto'
+      || (s.overflowWrap === 'anywhere' && e.closest('.lo-strand')); })
+  .map(e => e.tagName.toLowerCase() + '.' + e.className)"""
+
+
+def test_grid_reads_at_320px_with_no_word_broken(narrow: Page, site_url: str) -> None:
+    narrow.goto(site_url + "balanced-system/", wait_until="load")
+    assert not scrolls_sideways(narrow), "the grid page scrolls sideways at 320px"
+    found = narrow.evaluate(_BROKEN_WORDS)
+    assert found["words"] > 500, "the grid has hardly any text: is it on the page?"
+    assert found["broken"] == [], f"words broken across lines: {found['broken']}"
+    assert narrow.evaluate(_CUTTING_STYLES) == []
+    # Nothing sticks out of the page's column (a cut-off column would).
+    column = narrow.evaluate("document.querySelector('.lo-body').getBoundingClientRect().right")
+    wider = narrow.evaluate(
+        "(right) => [...document.querySelectorAll('.lo-strand *')]"
+        ".filter(e => e.getBoundingClientRect().right > right + 0.5).map(e => e.outerHTML)",
+        column,
+    )
+    assert wider == []
+
+
+#: The grid as shown: for each strand, each level's heading and its entries' text (or the
+#: text of its "No service yet" line).
+_GRID = """() => [...document.querySelectorAll('section.lo-strand')].map(section => ({
+  strand: section.querySelector('h3').id,
+  cells: [...section.querySelectorAll('h4')].map(h4 => {
+    const next = h4.nextElementSibling;
+    return {level: h4.innerText.trim(),
+            entries: next.matches('ul') ? [...next.children].map(li => li.innerText)
+                                        : [next.innerText.trim()]};
+  }),
+}))"""
+
+
+def test_grid_lists_every_service_of_every_cell_with_the_directorys_facts(
+    browser: Browser, site_url: str, sample_site: Path
+) -> None:
+    """Each grid entry shows what the directory's card shows but type and level, which its
+    section says: one line, who for, areas, cost, self-referral, status, out-of-date."""
+    site = build_model(check(ROOT, TODAY).project, TODAY)
+    context = browser.new_context(java_script_enabled=False)  # the cards as published
+    try:
+        page = context.new_page()
+        cards: dict[str, list[str]] = {}
+        listings = ["services/"] + [p for p in pages_of(sample_site) if "services/page-" in p]
+        for path in listings:
+            page.goto(site_url + path, wait_until="load")
+            for id_, text in page.eval_on_selector_all(
+                ".lo-card[data-lo-id]", "els => els.map(e => [e.dataset.loId, e.innerText])"
+            ):
+                cards[id_] = lines(text)
+        assert sorted(cards) == sorted(s.id for s in site.services)
+        page.goto(site_url + "balanced-system/", wait_until="load")
+        grid = page.evaluate(_GRID)
+        assert [g["strand"] for g in grid] == list(site.terms.strands)
+        for strand in grid:
+            levels = [cell["level"] for cell in strand["cells"]]
+            # Level names in families' words too: "Universal (Help for every child)".
+            assert levels == [
+                f"{t.name} ({t.plain})" if t.plain else t.name for t in site.terms.levels.values()
+            ]
+            for level, cell in zip(site.terms.levels, strand["cells"], strict=True):
+                expected = site.grid[strand["strand"]][level]
+                if not expected:
+                    assert cell["entries"] == ["No service yet"]
+                    continue
+                assert len(cell["entries"]) == len(expected), (strand["strand"], level)
+                for service, entry in zip(expected, cell["entries"], strict=True):
+                    shown, card = lines(entry), cards[service.id]
+                    status = service.status_words
+                    assert shown[0] == service.name + (f" {status}" if status else "")
+                    facts = [
+                        line
+                        for line in card[1:]
+                        if line != status and not line.startswith("Type and level:")
+                    ]
+                    assert shown[1:] == facts
+                    assert shown[1] == service.one_line
+                    assert ("may be out of date" in entry) == service.is_out_of_date
+    finally:
+        context.close()
+
+
+def lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+# --- every page at 320px ---------------------------------------------------------------
+
+
+def test_no_page_scrolls_sideways_at_320px(narrow: Page, site_url: str, sample_site: Path) -> None:
+    wide = []
+    for path in pages_of(sample_site):
+        narrow.goto(site_url + path, wait_until="load")
+        if scrolls_sideways(narrow):
+            wide.append(
+                f"{path or '/'}: "
+                + str(narrow.evaluate("document.documentElement.scrollWidth"))
+                + "px"
+            )
+    assert wide == [], "pages wider than a 320px screen:\n" + "\n".join(wide)
+
+
+# --- the children's page ---------------------------------------------------------------
+
+#: Acronyms (a word of two or more capitals) in the main text that no <abbr title> explains.
+_UNEXPLAINED = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(
+    document.querySelector('.lo-body'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;
+    const abbr = node.parentElement.closest('abbr[title]');
+    for (const match of node.data.matchAll(/\\b[A-Z][A-Z0-9]*[A-Z]\\w*/g)) {
+      const title = abbr ? abbr.title.trim() : '';
+      if (!title || title === match[0]) found.push(match[0]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_childrens_page_is_easy_for_an_8_to_11_year_old(browser: Browser, site_url: str) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_url + CHILDREN, wait_until="load")
+        text = page.inner_text(".lo-body")
+        score = textstat.flesch_reading_ease(text)
+        assert score >= 80, f"Flesch reading ease {score:.1f} (needs 80 or more):\n{text}"
+        assert page.evaluate(_UNEXPLAINED) == []
+        # It still lists the help there is for them, each service linked.
+        site = build_model(check(ROOT, TODAY).project, TODAY)
+        theirs = site.for_audience("children-and-young-people")["services"]
+        assert theirs, "the sample has services for children"
+        for service in theirs:
+            assert page.locator(f'.lo-body a[href$="services/{service.id}/"]').count() == 1
+    finally:
+        context.close()
+
+
+def test_the_acronym_check_finds_unexplained_capitals(browser: Browser, site_url: str) -> None:
+    """The check above can fail: the professionals' page uses FE and names SENCOs."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_url + "audiences/schools-settings-and-fe/", wait_until="load")
+        assert "FE" in page.evaluate(_UNEXPLAINED)
+    finally:
+        context.close()
+
+
+# --- audience pages --------------------------------------------------------------------
+
+
+def test_audience_pages_list_their_services_before_having_a_say() -> None:
+    """What a visitor came for first: how to find help, then having a say, then news."""
+    result = check(ROOT, TODAY)
+    site = build_model(result.project, TODAY)
+    for audience in result.project.vocabularies.audiences:
+        page = plain(result.pages[f"audiences/{audience.id}.md"])
+        first_service = min(
+            page.index(f'href="{s.id}/"') if f'href="{s.id}/"' in page else len(page)
+            for s in site.for_audience(audience.id)["services"]
+        )
+        have_your_say = page.index("<h2>Have your say</h2>")
+        assert first_service < have_your_say, audience.id
+        news = page.find("<h2>News for you</h2>")
+        assert news == -1 or have_your_say < news, audience.id
+
+
+def plain(page: bytes) -> str:
+    """A generated page with its character references read (``&#45;`` is ``-``), and its
+    links to service pages written as ``href="ID/"``."""
+    from html import unescape
+
+    text = unescape(page.decode())
+    return re.sub(r'href="(?:\.\./)+services/([a-z0-9-]+)/"', r'href="\1/"', text)
+
+
+# --- the phone menu --------------------------------------------------------------------
+
+
+def top_level_sections() -> list[str]:
+    """The titles of the menu's top level, from the menu the generator makes."""
+    site = build_model(check(ROOT, TODAY).project, TODAY)
+    return [title for entry in navigation(site) for title in entry]
+
+
+#: The drawer's links and section names a person can see: on screen, and not covered by
+#: anything else (Material's nested panels cover the top level when they slide in). What
+#: is hit at an element's centre may be its parent when it ignores the pointer.
+_VISIBLE_IN_MENU = """() => [...document.querySelectorAll(
+    '.md-sidebar--primary .md-nav__link, .md-sidebar--primary .md-nav__title')]
+  .filter(e => { const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.top < 0 || r.bottom > innerHeight
+        || r.left < 0 || r.right > innerWidth) return false;
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return top !== null && (e.contains(top) || top.contains(e)); })
+  .map(e => e.innerText.trim())"""
+
+_DRAWER_ON_SCREEN = (
+    "() => { const r = document.querySelector('.md-sidebar--primary').getBoundingClientRect();"
+    " return r.left >= 0 && r.right > 0; }"
+)
+
+
+def a_service_page(sample_site: Path) -> str:
+    services = [p for p in pages_of(sample_site) if re.fullmatch(r"services/[a-z0-9-]+/", p)]
+    return next(p for p in services if not p.startswith("services/page-"))
+
+
+@pytest.mark.parametrize("where", ["home", "directory", "service"])
+def test_phone_menu_opens_at_the_sites_sections(
+    where: str, phone: BrowserContext, site_url: str, sample_site: Path
+) -> None:
+    path = {"home": "", "directory": "services/", "service": a_service_page(sample_site)}[where]
+    page = phone.new_page()
+    page.goto(site_url + path, wait_until="load")
+    page.get_by_role("button", name="Menu").click()
+    page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
+    page.wait_for_timeout(400)  # Material's panels slide for 250ms
+    seen = page.evaluate(_VISIBLE_IN_MENU)
+    sections = top_level_sections()
+    assert all(title in seen for title in sections), f"{sections} not all in view: {seen}"
+    # Nothing of the current page's contents, and no section's pages until it is opened.
+    assert page.locator(".md-sidebar--primary .md-nav--secondary a:visible").count() == 0
+    pages_in_sections = [t for t in seen if t not in sections and t != page_title(page)]
+    assert pages_in_sections == [], pages_in_sections
+
+
+def page_title(page: Page) -> str:
+    """The site's name at the top of the open drawer."""
+    return page.locator(".md-sidebar--primary .md-nav__title").first.inner_text().strip()
+
+
+def test_phone_menu_works_from_the_keyboard(
+    phone: BrowserContext, site_url: str, sample_site: Path
+) -> None:
+    page = phone.new_page()
+    page.goto(site_url + "services/", wait_until="load")
+    menu = page.get_by_role("button", name="Menu")
+    menu.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
+    page.wait_for_function(
+        "() => document.querySelector('.md-sidebar--primary').contains(document.activeElement)"
+    )
+    # Tab walks the top level: Home, then each section's name, as a button.
+    reached = []
+    for _ in range(12):
+        if not page.evaluate(
+            "() => document.querySelector('.md-sidebar--primary').contains(document.activeElement)"
+        ):
+            break
+        reached.append(page.evaluate("() => document.activeElement.innerText.trim()"))
+        page.keyboard.press("Tab")
+    sections = top_level_sections()
+    assert [t for t in reached if t in sections] == sections, reached
+    # Enter on a section's name shows its pages, next in the tab order.
+    page.keyboard.press("Escape")
+    menu.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
+    services = page.locator(".md-sidebar--primary").get_by_role(
+        "button", name="Services", exact=True
+    )
+    assert services.get_attribute("aria-expanded") == "false"
+    services.focus()
+    page.keyboard.press("Enter")
+    assert services.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.innerText.trim()") == "Directory of services"
+    assert "Directory of services" in page.evaluate(_VISIBLE_IN_MENU)
+    # Escape closes the menu and gives focus back to its button.
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"() => !({_DRAWER_ON_SCREEN})()", timeout=5000)
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Menu"

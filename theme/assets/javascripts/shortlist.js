@@ -1,0 +1,470 @@
+/* Local Offer theme: "My list", a shortlist of services kept in this browser only.
+
+   - Every service card (<div class="lo-card" data-lo-id="ID">, see service_card in
+     generator/templates/_macros.html) and every service page gets an "Add to my list"
+     button. Cards drawn later by other scripts are announced with the document event
+     "lo:cards" ({detail: {container}}) and get theirs then.
+   - Nothing is written to localStorage until the visitor presses that button; removing
+     the last service removes the key. The list holds service ids and nothing else.
+   - The "My list" page (generator/templates/my-list.html) shows the list, or a list shared
+     as my-list/?services=a,b,c (which saves nothing until the visitor asks), fetching each
+     service's own page for its name, summary, facts and contact actions. Nothing is built
+     from HTML strings: parsed nodes are imported, text is set as text.
+   Addresses come from this file's own: it is assets/javascripts/shortlist.js under the
+   site's root, so the site works under any sub-path. The page addresses are those of
+   generator/routes.py (services/ID.md -> services/ID/, my-list.md -> my-list/). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.URL || !window.fetch || !window.DOMParser || !document.querySelector) return;
+
+  var ROOT = new URL("../../", script.src);
+  var LIST_PAGE = new URL("my-list/", ROOT);
+  var KEY = "lo-shortlist:" + ROOT.pathname; // one list per site, even on a shared host
+  var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var MAX_ID = 60;
+  var MAX_ITEMS = 100;
+
+  function servicePage(id) { return new URL("services/" + id + "/", ROOT); }
+
+  // --- the list, in localStorage only ----------------------------------------------------
+
+  function clean(ids) {
+    var seen = {};
+    return ids.filter(function (id) {
+      if (typeof id !== "string" || id.length > MAX_ID || !ID.test(id) || seen[id]) return false;
+      seen[id] = true;
+      return true;
+    }).slice(0, MAX_ITEMS);
+  }
+
+  function readList() {
+    try {
+      var raw = window.localStorage.getItem(KEY);
+      if (!raw) return [];
+      var value = JSON.parse(raw);
+      return Array.isArray(value) ? clean(value) : [];
+    } catch (e) {
+      return []; // storage turned off, or the value is not ours
+    }
+  }
+
+  /* Saves the list (an empty one removes the key); false if the browser refuses. */
+  function writeList(ids) {
+    try {
+      if (ids.length) window.localStorage.setItem(KEY, JSON.stringify(clean(ids)));
+      else window.localStorage.removeItem(KEY);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function services(count) { return count === 1 ? "1 service" : count + " services"; }
+
+  var REFUSED = "Your browser did not let this site keep a list. It may be set to block " +
+    "storage for websites, or be in a private mode that does.";
+
+  // --- small DOM helpers: text is always text --------------------------------------------
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function squash(text) { return (text || "").replace(/\s+/g, " ").trim(); }
+
+  /* A link from this page to ``url`` (same site): relative, like every other link here. */
+  function relative(url) {
+    var from = location.pathname.split("/");
+    from.pop();
+    var to = url.pathname.split("/");
+    var i = 0;
+    while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+    var path = new Array(from.length - i + 1).join("../") + to.slice(i).join("/");
+    return (path || "./") + url.search + url.hash;
+  }
+
+  // --- "Add to my list" buttons ----------------------------------------------------------
+
+  var announcer = null;
+
+  /* The polite status region of a page with buttons; made with the first button, so it
+     is in place before anything is announced in it. */
+  function listen() {
+    if (announcer) return;
+    var home = document.querySelector("article.md-content__inner") || document.body;
+    announcer = el("div", "lo-visually-hidden");
+    announcer.setAttribute("role", "status");
+    home.appendChild(announcer);
+  }
+
+  function announce(message) {
+    listen();
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = message; }, 50);
+  }
+
+  function control(id, name) {
+    listen();
+    var wrap = el("p", "lo-shortlist-control");
+    var button = el("button", "lo-button lo-shortlist-toggle");
+    button.type = "button";
+    button.setAttribute("data-lo-id", id);
+    button.setAttribute("data-lo-name", name);
+    button.appendChild(el("span", "lo-shortlist-label", "Add to my list"));
+    // The button's name says which service: "Add to my list (Speech advice line)".
+    button.appendChild(el("span", "lo-visually-hidden", " (" + name + ")"));
+    var view = el("a", "lo-shortlist-view", "View my list");
+    view.href = relative(LIST_PAGE);
+    wrap.appendChild(button);
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(view);
+    return wrap;
+  }
+
+  function sync() {
+    var ids = readList();
+    var buttons = document.querySelectorAll(".lo-shortlist-toggle");
+    for (var i = 0; i < buttons.length; i++) {
+      var chosen = ids.indexOf(buttons[i].getAttribute("data-lo-id")) !== -1;
+      buttons[i].querySelector(".lo-shortlist-label").textContent =
+        chosen ? "Remove from my list" : "Add to my list";
+      buttons[i].classList.toggle("lo-shortlist-toggle--chosen", chosen);
+      buttons[i].parentNode.querySelector(".lo-shortlist-view").hidden = !chosen;
+    }
+  }
+
+  function toggle(button) {
+    var id = button.getAttribute("data-lo-id");
+    var name = button.getAttribute("data-lo-name");
+    var ids = readList();
+    var at = ids.indexOf(id);
+    var message;
+    if (at === -1) {
+      if (ids.length >= MAX_ITEMS) { announce("Your list is full: it can hold " + MAX_ITEMS + " services."); return; }
+      ids.push(id);
+      message = "Added " + name + " to your list. It has " + services(ids.length) + ".";
+    } else {
+      ids.splice(at, 1);
+      message = "Removed " + name + " from your list. " +
+        (ids.length ? "It has " + services(ids.length) + "." : "Your list is empty.");
+    }
+    if (!writeList(ids)) { announce(REFUSED); return; }
+    sync();
+    announce(message);
+  }
+
+  function enhance(container) {
+    var root = container && container.querySelectorAll ? container : document;
+    var cards = Array.prototype.slice.call(root.querySelectorAll(".lo-card[data-lo-id]"));
+    if (root.matches && root.matches(".lo-card[data-lo-id]")) cards.unshift(root);
+    var added = false;
+    cards.forEach(function (card) {
+      var id = card.getAttribute("data-lo-id");
+      if (card.querySelector(".lo-shortlist-control") || !ID.test(id) || id.length > MAX_ID) return;
+      var heading = card.querySelector("h1, h2, h3, h4, h5, h6");
+      card.appendChild(control(id, squash(heading ? heading.textContent : id)));
+      added = true;
+    });
+    if (added) sync();
+  }
+
+  /* A service's own page: the button goes after its call, email and web actions. */
+  function enhanceServicePage() {
+    var here = location.pathname.slice(ROOT.pathname.length);
+    var match = location.pathname.indexOf(ROOT.pathname) === 0 && /^services\/([a-z0-9-]+)\/$/.exec(here);
+    var actions = document.querySelector("article ul.lo-actions");
+    var title = document.querySelector("article h1");
+    if (!match || !actions || actions.closest(".lo-card") || !title || match[1].length > MAX_ID) return;
+    actions.parentNode.insertBefore(control(match[1], squash(title.textContent)), actions.nextSibling);
+    sync();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".lo-shortlist-toggle");
+    if (button) toggle(button);
+  });
+  document.addEventListener("lo:cards", function (event) {
+    enhance(event.detail && event.detail.container);
+  });
+  enhance(document);
+  enhanceServicePage();
+
+  // --- the "My list" page -----------------------------------------------------------------
+
+  var app = document.getElementById("lo-shortlist");
+
+  window.addEventListener("storage", function (event) {
+    if (event.key !== KEY && event.key !== null) return;
+    sync();
+    if (app && !sharedIds()) show();
+  });
+
+  if (!app) return;
+
+  var part = function (selector) { return app.querySelector(selector); };
+  var count = part(".lo-shortlist-count");
+  var items = part(".lo-shortlist-items");
+  var status = part(".lo-shortlist-status");
+  var linkBox = part(".lo-shortlist-link");
+  var linkField = part("#lo-shortlist-link");
+  var shown = []; // the ids on screen, in order
+  var rendering = 0;
+
+  /* The ids of a shared link (?services=a,b,c), or null on the visitor's own list. */
+  function sharedIds() {
+    var value = new URLSearchParams(location.search).get("services");
+    return value === null ? null : value.split(",").map(function (s) { return s.trim(); });
+  }
+
+  function say(message) {
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+
+  /* A page of this site, parsed: {doc}, or {gone: true} if there is no such page, or {}
+     if it could not be fetched (offline, say), when the list must keep the service. */
+  function fetchPage(url) {
+    return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+      if (response.status === 404 || response.status === 410) return { gone: true };
+      if (!response.ok || new URL(response.url).origin !== location.origin) return {};
+      return response.text().then(function (html) {
+        return { doc: new DOMParser().parseFromString(html, "text/html") };
+      });
+    }).catch(function () { return {}; });
+  }
+
+  /* A copy of ``node`` for this page: links made to work from here, no ids repeated. */
+  function adopt(node, from) {
+    var copy = document.importNode(node, true);
+    var all = [copy].concat(Array.prototype.slice.call(copy.querySelectorAll("*")));
+    all.forEach(function (n) {
+      n.removeAttribute("id");
+      Array.prototype.slice.call(n.attributes).forEach(function (a) {
+        if (/^on/i.test(a.name)) n.removeAttribute(a.name);
+      });
+      if (n.tagName === "A" && n.hasAttribute("href")) {
+        var target;
+        try { target = new URL(n.getAttribute("href"), from); } catch (e) { target = null; }
+        if (!target || !/^(https?|mailto|tel):$/.test(target.protocol)) n.removeAttribute("href");
+        else if (target.origin === location.origin) n.setAttribute("href", relative(target));
+      }
+    });
+    return copy;
+  }
+
+  /* The first sentence of the service's description: its one line. */
+  function firstLine(actions) {
+    for (var node = actions.nextElementSibling; node; node = node.nextElementSibling) {
+      if (node.tagName === "H2") break;
+      if (node.tagName === "P" && !node.closest(".admonition")) {
+        var text = squash(node.textContent);
+        var sentence = /^(.+?[.!?])\s/.exec(text);
+        if (text) return sentence ? sentence[1] : text;
+      }
+    }
+    return "";
+  }
+
+  /* The facts families look for first, from the service page's lists, by their labels. */
+  var FACTS = ["Ages:", "For:", "Areas:", "Can you refer yourself?", "Cost:"];
+
+  function facts(doc, from) {
+    var list = el("ul", "lo-shortlist-facts");
+    var entries = doc.querySelectorAll("article h2 + ul > li, article h2 + p + ul > li");
+    FACTS.forEach(function (label) {
+      for (var i = 0; i < entries.length; i++) {
+        var strong = entries[i].querySelector("strong");
+        if (strong && squash(strong.textContent) === label) { list.appendChild(adopt(entries[i], from)); return; }
+      }
+    });
+    return list.children.length ? list : null;
+  }
+
+  function removeButton(id, name) {
+    var wrap = el("p", "lo-shortlist-control");
+    var remove = el("button", "lo-button lo-shortlist-remove");
+    remove.type = "button";
+    remove.setAttribute("data-lo-id", id);
+    remove.setAttribute("data-lo-name", name);
+    remove.appendChild(el("span", "", "Remove from my list"));
+    remove.appendChild(el("span", "lo-visually-hidden", " (" + name + ")"));
+    wrap.appendChild(remove);
+    return wrap;
+  }
+
+  /* A service whose page could not be fetched just now: kept, with a link to it. */
+  function unreachable(id, url, own) {
+    var box = el("div", "lo-card lo-shortlist-item");
+    box.setAttribute("data-lo-item", id);
+    var heading = el("h3");
+    var link = el("a", "", id.replace(/-/g, " "));
+    link.href = relative(url);
+    heading.appendChild(link);
+    box.appendChild(heading);
+    box.appendChild(el("p", "lo-notice", "We could not load the details of this service. " +
+      "Check your internet connection, then reload this page."));
+    if (own) box.appendChild(removeButton(id, id.replace(/-/g, " ")));
+    return box;
+  }
+
+  /* One service as the list shows it, from its own page; null if there is no such page. */
+  function item(id, fetched, url, own) {
+    if (fetched.gone) return null;
+    if (!fetched.doc) return unreachable(id, url, own);
+    var doc = fetched.doc;
+    var title = doc.querySelector("article h1");
+    var actions = doc.querySelector("article ul.lo-actions");
+    if (!title || !actions) return null; // a host that answers every address with a page
+    var name = squash(title.textContent);
+    var box = el("div", "lo-card lo-shortlist-item");
+    box.setAttribute("data-lo-item", id);
+    var heading = el("h3");
+    var link = el("a", "", name);
+    link.href = relative(url);
+    heading.appendChild(link);
+    box.appendChild(heading);
+    var closed = doc.querySelector("article .admonition.warning .admonition-title");
+    if (closed) {
+      var note = el("p");
+      note.appendChild(el("span", "lo-status lo-status--closed", squash(closed.textContent)));
+      box.appendChild(note);
+    }
+    var line = firstLine(actions);
+    if (line) box.appendChild(el("p", "lo-shortlist-summary", line));
+    if (actions.children.length) box.appendChild(adopt(actions, url));
+    var known = facts(doc, url);
+    if (known) box.appendChild(known);
+    var stale = doc.querySelector("article .admonition.note .admonition-title");
+    if (stale) box.appendChild(el("p", "lo-notice", squash(stale.textContent) + ": check the details with the service."));
+    if (own) box.appendChild(removeButton(id, name));
+    return box;
+  }
+
+  function heading(own, n) {
+    if (!n) return own ? "Your list is empty" : "No services to show";
+    return own ? services(n) + " in your list" : services(n) + " in this shared list";
+  }
+
+  /* Draw the list: the visitor's own, or a shared one. */
+  function show(message) {
+    var shared = sharedIds();
+    var own = shared === null;
+    var wanted = own ? readList() : clean(shared);
+    var ignored = own ? 0 : shared.filter(function (s) {
+      return s !== "" && (s.length > MAX_ID || !ID.test(s));
+    }).length;
+    var turn = ++rendering;
+    items.setAttribute("aria-busy", "true");
+    Promise.all(wanted.map(function (id) {
+      var url = servicePage(id);
+      return fetchPage(url).then(function (fetched) {
+        return { id: id, node: item(id, fetched, url, own) };
+      });
+    })).then(function (found) {
+      if (turn !== rendering) return; // a newer drawing has started
+      var known = found.filter(function (f) { return f.node; });
+      var missing = found.length - known.length + ignored;
+      shown = known.map(function (f) { return f.id; });
+      if (own && missing) writeList(shown); // services gone from the directory leave the list
+      items.replaceChildren.apply(items, known.map(function (f) { return f.node; }));
+      items.removeAttribute("aria-busy");
+      count.textContent = heading(own, shown.length);
+      part(".lo-shortlist-shared").hidden = own || !shown.length;
+      part(".lo-shortlist-empty").hidden = shown.length > 0 || !own;
+      part(".lo-shortlist-tools").hidden = !shown.length;
+      part('[data-lo-action="clear"]').hidden = !own;
+      linkBox.hidden = true;
+      var unknown = part(".lo-shortlist-unknown");
+      unknown.hidden = !missing;
+      unknown.textContent = !missing ? "" : own
+        ? (missing === 1 ? "1 service" : missing + " services") + " in your list " +
+          (missing === 1 ? "is" : "are") + " no longer in the directory, so we have taken " +
+          (missing === 1 ? "it" : "them") + " off your list."
+        : "Sorry, " + (missing === 1 ? "1 service" : missing + " services") + " in this link " +
+          "could not be found. " + (missing === 1 ? "It" : "They") + " may have been removed " +
+          "from the directory, or the link may have been copied only in part.";
+      if (message) say(message); // on arrival the heading says it: nothing to announce
+    });
+  }
+
+  function shareLink() {
+    var url = new URL(location.pathname, location.origin);
+    return url.href + "?services=" + shown.join(",");
+  }
+
+  function copyLink() {
+    var link = shareLink();
+    linkField.value = link;
+    linkBox.hidden = false;
+    var copied = navigator.clipboard && window.isSecureContext
+      ? navigator.clipboard.writeText(link).then(function () { return true; }, function () { return false; })
+      : Promise.resolve(false);
+    copied.then(function (ok) {
+      if (ok) {
+        say("Link copied. Anyone who opens it will see these services; nothing is saved in " +
+          "their browser unless they choose to save it.");
+      } else {
+        linkField.focus();
+        linkField.select();
+        say("Your browser did not let us copy the link. It is selected in the box “Link to " +
+          "this list”: copy it from there.");
+      }
+    });
+  }
+
+  function focusCount() { count.focus(); }
+
+  app.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || !app.contains(button)) return;
+    var action = button.getAttribute("data-lo-action");
+    if (button.classList.contains("lo-shortlist-remove")) {
+      var id = button.getAttribute("data-lo-id");
+      var ids = readList().filter(function (s) { return s !== id; });
+      if (!writeList(ids)) { say(REFUSED); return; }
+      var gone = button.closest(".lo-shortlist-item");
+      var next = gone.nextElementSibling || gone.previousElementSibling;
+      gone.remove();
+      shown = shown.filter(function (s) { return s !== id; });
+      count.textContent = heading(true, shown.length);
+      part(".lo-shortlist-empty").hidden = shown.length > 0;
+      part(".lo-shortlist-tools").hidden = !shown.length;
+      linkBox.hidden = true;
+      if (next) next.querySelector(".lo-shortlist-remove").focus(); else focusCount();
+      say("Removed " + button.getAttribute("data-lo-name") + " from your list. " +
+        (shown.length ? "It has " + services(shown.length) + "." : "Your list is empty."));
+    } else if (action === "copy") {
+      copyLink();
+    } else if (action === "print") {
+      window.print();
+    } else if (action === "clear") {
+      if (!writeList([])) { say(REFUSED); return; }
+      focusCount();
+      show("Your list has been cleared. Nothing is kept in this browser now.");
+    } else if (action === "save") {
+      var merged = readList();
+      shown.forEach(function (s) { if (merged.indexOf(s) === -1) merged.push(s); });
+      if (merged.length > MAX_ITEMS || !writeList(merged)) {
+        say(merged.length > MAX_ITEMS ? "Your list can hold " + MAX_ITEMS + " services." : REFUSED);
+        return;
+      }
+      window.history.replaceState(null, "", location.pathname);
+      focusCount();
+      show("Saved in this browser. " + heading(true, merged.length) + ".");
+    }
+  });
+
+  var printed = part(".lo-shortlist-printed") || document.querySelector(".lo-shortlist-printed");
+  if (printed) {
+    printed.textContent = ", printed on " + new Date().toLocaleDateString("en-GB",
+      { day: "numeric", month: "long", year: "numeric" });
+  }
+  document.querySelector(".lo-shortlist-nojs").hidden = true;
+  document.querySelector(".lo-shortlist-intro").classList.add("lo-screen-only");
+  app.hidden = false;
+  show();
+})();
