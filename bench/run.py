@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import BUILDERS, build_site  # noqa: E402
+from generator.build import BUILDERS  # noqa: E402
 from generator.errors import DataError  # noqa: E402
+from generator.pipeline import build_site  # noqa: E402
 from generator.validate import load_project  # noqa: E402
 
 TODAY = date(2026, 11, 23)
