@@ -25,7 +25,7 @@ import jinja2
 from . import models
 from .errors import DataError, Problem
 from .model import Site
-from .oruk import services_feed
+from .oruk import FEED_PAGE, services_feed
 from .routes import check_names, routes
 from .sanitise import LinkError, encode, inert, relative_url
 from .search import AGES, directory_files, places, record
@@ -123,9 +123,7 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
             bodies[name] = (item.title, html, item.description, banner)
         else:
             files[name] = item
-    files["open-data/services.json"] = services_feed(
-        list(site.services), project.vocabularies, project.site
-    )
+    files.update(services_feed(list(site.services), project.vocabularies, project.site))
     files.update(directory_files(site))
     anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
     origins = _link_origins(project)
@@ -170,6 +168,7 @@ def _context(site: Site) -> dict[str, Any]:
         "timeline": site.timeline,
         "files": site.files,
         "ages": list(AGES),  # the ages the directory's filter offers
+        "feed_size": FEED_PAGE,  # services a file of the open data feed holds
         "places": places(site),  # area names and towns, which search ranks by
         "search_record": lambda service: record(site, service),  # see service.html
         "url": lambda path: "site:" + path,  # a link to a docs path, made relative later

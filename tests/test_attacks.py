@@ -23,6 +23,7 @@ from generator.errors import BuildError, DataError
 from generator.headers import read_headers
 from generator.pipeline import build_site
 from generator.pipeline import check as run_check
+from generator.sanitise import MarkdownError, markdown_html
 from generator.validate import load_project
 from generator.write import project_lock
 
@@ -364,13 +365,13 @@ def test_brackets_that_would_make_markdown_quadratic_are_defused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[int] = []
-    convert = markdown.markdown
+    convert = markdown.Markdown.convert
 
-    def spy(text: str, **options: object) -> str:
+    def spy(self: markdown.Markdown, text: str) -> str:
         seen.append(text.count("[") - text.count("\\["))
-        return convert(text, **options)
+        return convert(self, text)
 
-    monkeypatch.setattr(markdown, "markdown", spy)
+    monkeypatch.setattr(markdown.Markdown, "convert", spy)
     root = write_project(tmp_path)
     edit_yaml(root, "services", lambda d: d["services"][0].update(description="[" * 15000))
     assert check(root) == []
@@ -390,6 +391,19 @@ def test_lists_nested_past_what_markdown_can_parse_are_a_located_error(tmp_path:
     edit_yaml(root, "services", lambda d: d["services"][0].update(description="1. " * 500))
     [found] = check(root)
     assert found.startswith("data/services.yaml:5: services[0].description: is nested too")
+
+
+def test_a_field_nested_too_deeply_leaves_nothing_behind_for_the_next() -> None:
+    """Fields share one markdown converter; a parse stopped by RecursionError must not
+    change how any later field is read."""
+    sample = (
+        "Intro.\n\n- [a link](https://example.org/) and *emphasis*\n- two\n\n| a |\n|---|\n| 1 |"
+    )
+    before = markdown_html(sample)
+    with pytest.raises(MarkdownError):
+        markdown_html("1. " * 500)
+    assert markdown_html(sample) == before
+    assert '<a href="https://example.org/"' in before and "<em>" in before
 
 
 def test_ten_thousand_terms_are_checked_and_an_error_does_not_list_them_all(

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
+from generator import load
 from generator.load import load_yaml
 from generator.validate import load_project
 
@@ -182,13 +182,13 @@ def test_file_over_2_mb_is_refused_without_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed_sizes: list[int] = []
-    compose = yaml.compose
+    compose = load._compose
 
-    def measured_compose(stream: str, *args: object, **kwargs: object) -> object:
-        parsed_sizes.append(len(stream))
-        return compose(stream, *args, **kwargs)
+    def measured_compose(text: str) -> object:
+        parsed_sizes.append(len(text))
+        return compose(text)
 
-    monkeypatch.setattr(yaml, "compose", measured_compose)
+    monkeypatch.setattr(load, "_compose", measured_compose)
     big = SERVICES + "#" * (3 * 1024 * 1024) + "\n"  # valid YAML: one long comment
     assert services_problems(tmp_path, big) == [
         "data/services.yaml:1: file is 3,146,791 bytes;"

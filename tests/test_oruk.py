@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.oruk import namespace, service_record, services_feed
+from generator.oruk import FEED_PAGE, feed_page, namespace, service_record, services_feed
 
 from .test_build import SAMPLE
 
@@ -56,14 +56,33 @@ def test_ids_are_stable_between_builds() -> None:
     )
 
 
+def test_a_county_feed_is_paged_like_oruks_api() -> None:
+    """250 services: three files of at most 100, each saying where it stands."""
+    many = [s.model_copy(update={"id": f"{s.id}-{n}"}) for n in range(10) for s in SAMPLE.services]
+    pages = services_feed(many, SAMPLE.vocabularies, SAMPLE.site)
+    assert list(pages) == [feed_page(1), feed_page(2), feed_page(3)]
+    assert feed_page(1) == "open-data/services.json"
+    assert feed_page(3) == "open-data/services-page-3.json"
+    read = [json.loads(data) for data in pages.values()]
+    assert [len(p["contents"]) for p in read] == [FEED_PAGE, FEED_PAGE, 50]
+    assert [(p["page_number"], p["first_page"], p["last_page"]) for p in read] == [
+        (1, True, False),
+        (2, False, False),
+        (3, False, True),
+    ]
+    assert {(p["total_items"], p["total_pages"], p["size"]) for p in read} == {(250, 3, 100)}
+    ids = [r["id"] for p in read for r in p["contents"]]
+    assert len(set(ids)) == 250
+
+
 def test_two_areas_with_the_same_service_ids_get_different_uuids() -> None:
     other = SAMPLE.site.model_copy(update={"name": "Another area's programme"})
     ids = [
         {
             r["id"]
-            for r in json.loads(services_feed(SAMPLE.services, SAMPLE.vocabularies, site))[
-                "contents"
-            ]
+            for r in json.loads(
+                services_feed(SAMPLE.services, SAMPLE.vocabularies, site)[feed_page(1)]
+            )["contents"]
         }
         for site in (SAMPLE.site, other)
     ]
