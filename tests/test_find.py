@@ -12,7 +12,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request
@@ -211,15 +211,15 @@ def crawl_listing(browser: Browser, site_url: str) -> list[str]:
     page.goto(site_url + "services/", wait_until="load")
     assert page.locator("#lo-filters").is_hidden()  # no controls that cannot work
     found: set[str] = set()
-    seen_pages = 0
     while True:
-        seen_pages += 1
         links = page.locator(".lo-card h3 a").evaluate_all("links => links.map(a => a.href)")
         found |= {urlsplit(href).path.rstrip("/").rsplit("/", 1)[1] for href in links}
         following = page.locator('.lo-pages a[rel="next"]')
         if not following.count():
             break
-        following.click()
+        # Open the next page and wait for it (a click only waits for the navigation to
+        # start, and the old page's links could be read again).
+        page.goto(urljoin(page.url, following.get_attribute("href") or ""), wait_until="load")
     context.close()
     return sorted(found)
 
