@@ -62,14 +62,7 @@ def county_site(county_root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def county_url(county_site: Path) -> Iterator[str]:
-    from generator.headers import read_headers
-
-    url, server = serve(county_site, read_headers(county_site))
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from served(county_site)
 
 
 class StaticHost(http.server.SimpleHTTPRequestHandler):
@@ -90,9 +83,15 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
 def site_url(sample_site: Path) -> Iterator[str]:
     """Base URL (ending in /) of the built sample site served on 127.0.0.1, with its
     security headers (so every browser test also runs under its Content-Security-Policy)."""
+    yield from served(sample_site)
+
+
+def served(site: Path) -> Iterator[str]:
+    """The base URL of ``site`` served with its own ``_headers``, for as long as the
+    fixture that yields from this lasts."""
     from generator.headers import read_headers
 
-    url, server = serve(sample_site, read_headers(sample_site))
+    url, server = serve(site, read_headers(site))
     try:
         yield url
     finally:

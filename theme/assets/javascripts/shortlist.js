@@ -110,13 +110,7 @@
   function control(id, name) {
     listen();
     var wrap = el("p", "lo-shortlist-control");
-    var button = el("button", "lo-button lo-shortlist-toggle");
-    button.type = "button";
-    button.setAttribute("data-lo-id", id);
-    button.setAttribute("data-lo-name", name);
-    button.appendChild(el("span", "lo-shortlist-label", "Add to my list"));
-    // The button's name says which service: "Add to my list (Speech advice line)".
-    button.appendChild(el("span", "lo-visually-hidden", " (" + name + ")"));
+    var button = serviceButton("lo-shortlist-toggle", "lo-shortlist-label", "Add to my list", id, name);
     var view = el("a", "lo-shortlist-view", "View my list");
     view.href = relative(LIST_PAGE);
     wrap.appendChild(button);
@@ -286,14 +280,19 @@
 
   function removeButton(id, name) {
     var wrap = el("p", "lo-shortlist-control");
-    var remove = el("button", "lo-button lo-shortlist-remove");
-    remove.type = "button";
-    remove.setAttribute("data-lo-id", id);
-    remove.setAttribute("data-lo-name", name);
-    remove.appendChild(el("span", "", "Remove from my list"));
-    remove.appendChild(el("span", "lo-visually-hidden", " (" + name + ")"));
-    wrap.appendChild(remove);
+    wrap.appendChild(serviceButton("lo-shortlist-remove", "", "Remove from my list", id, name));
     return wrap;
+  }
+
+  // A button for one service. Its name says which: "Add to my list (Speech advice line)".
+  function serviceButton(kind, labelClass, label, id, name) {
+    var button = el("button", "lo-button " + kind);
+    button.type = "button";
+    button.setAttribute("data-lo-id", id);
+    button.setAttribute("data-lo-name", name);
+    button.appendChild(el("span", labelClass, label));
+    button.appendChild(el("span", "lo-visually-hidden", " (" + name + ")"));
+    return button;
   }
 
   /* A service whose page could not be fetched just now: kept, with a link to it. */
