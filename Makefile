@@ -30,7 +30,7 @@ test: $(VENV)/.test chromium
 ## Preview while editing: rebuilds when data/, content/ or theme/ change.
 serve: $(VENV)/.site
 	$(BIN)/python -m generator generate
-	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --livereload --dirty --dev-addr 127.0.0.1:8000
 
 ## Validate the data files only.
 check: $(VENV)/.site
@@ -59,6 +59,8 @@ chromium:
 clean:
 	rm -rf site build/site-* build/docs/*
 
-## Speed and size figures (targets are printed beside each).
+## Speed and size figures at 100, 1,000 and 5,000 services; writes BENCHMARKS.md (about 10 min).
 bench: $(VENV)/.test
+	@test -x build/bench/node_modules/.bin/lighthouse || \
+	  npm install --prefix build/bench --no-audit --no-fund --silent lighthouse@12
 	$(BIN)/python bench/run.py

@@ -5,6 +5,8 @@
 ``documents.yaml``, ``surveys.yaml`` and ``content/``) into ``root`` and writes ``services``
 invented services into ``data/services/<provider>.yaml``, one file per invented provider
 with about 50 to 200 services each (every file far below the 2 MB limit a data file has).
+Updates, documents and surveys grow in proportion: one more of each for every 20, 50 and
+100 services.
 Every field of a service is filled and varied; term ids come from the copied
 ``vocabularies.yaml``, so nothing here names an area, level or discipline. Phone numbers
 are in Ofcom's drama ranges, web and email addresses on example.org, and review dates are
@@ -43,6 +45,9 @@ COPIED = ("site.yaml", "vocabularies.yaml", "timeline.yaml", "updates.yaml", "do
 #: Services a provider's file holds, when there are enough services to go round.
 PER_FILE = (50, 200)
 MAX_ID = 60
+#: One update, document and survey for this many services, on top of the sample's own: a
+#: county's news, reports and consultations grow with its offer.
+UPDATE_EVERY, DOCUMENT_EVERY, SURVEY_EVERY = 20, 50, 100
 
 # --- words ----------------------------------------------------------------------------------
 
@@ -259,6 +264,63 @@ class _Maker:
         chosen = {ids[self.count % len(ids)], *self.rng.sample(ids, size)}
         return _Flow(i for i in ids if i in chosen)  # in the vocabulary's order
 
+    def update(self, number: int) -> dict[str, Any]:
+        """A news item about one town's services, dated within the last three years."""
+        rng, town = self.rng, self.town()
+        topic = self.names["needs"][rng.choice(self.ids["needs"])].lower()
+        body = (
+            "\n\n".join(rng.sample(_MIDDLES, 3))
+            + "\n\n### What happens next\n\n"
+            + "\n".join(f"- {item}" for item in rng.sample(_LIST_ITEMS, 3))
+        )
+        return {
+            "id": f"news-{number + 1}-{slug(town)}",
+            "date": TODAY - timedelta(days=rng.randint(1, 1095)),
+            "title": f"New {topic} support in {town}",
+            "summary": f"Families in {town} can now get help with {topic} closer to home.",
+            "body": body + "\n",
+            "audiences": self.subset("audiences", 1, 4),
+        }
+
+    def document(self, number: int) -> dict[str, Any]:
+        """A report kept elsewhere, as a PDF."""
+        rng, town = self.rng, self.town()
+        return {
+            "id": f"report-{number + 1}-{slug(town)}",
+            "title": f"{town} therapy services review, part {number + 1}",
+            "date": TODAY - timedelta(days=rng.randint(1, 1095)),
+            "summary": f"What families and schools in {town} told the project, and what changed.",
+            "audiences": self.subset("audiences", 1, 4),
+            "url": f"https://www.example.org/reports/{slug(town)}-{number + 1}.pdf",
+            "format": "PDF",
+            "size": f"{rng.randint(2, 40) / 10} MB",
+            "pages": rng.randint(4, 60),
+        }
+
+    def survey(self, number: int) -> dict[str, Any]:
+        """A survey, consultation or event; closed ones have published what they heard."""
+        rng, town = self.rng, self.town()
+        opens = TODAY + timedelta(days=rng.randint(-900, 60))
+        closes = opens + timedelta(days=rng.randint(14, 90))
+        record: dict[str, Any] = {
+            "id": f"views-{number + 1}-{slug(town)}",
+            "title": f"Tell us about therapy support in {town}",
+            "kind": rng.choice(("survey", "consultation", "event")),
+            "summary": f"Share what works and what could be better for children in {town}.",
+            "link": f"https://www.example.org/have-your-say/{slug(town)}-{number + 1}",
+            "opens": opens,
+            "closes": closes,
+            "audiences": self.subset("audiences", 1, 4),
+            "other_ways": "Call 01632 960100 to take part by phone or ask for a paper copy.",
+        }
+        if closes < TODAY - timedelta(days=30):
+            record["outcome"] = {
+                "published": closes + timedelta(days=28),
+                "heard": [f"Families in {town} wanted shorter waits for a first appointment."],
+                "changed": [f"An advice line for {town} now answers the same day."],
+            }
+        return record
+
     def service(self, provider: dict[str, Any]) -> dict[str, Any]:
         rng = self.rng
         town = rng.choice(provider["towns"])
@@ -469,6 +531,17 @@ def write_project(root: Path, services: int, seed: int = 0, *, buildable: bool =
         body = yaml.dump({"services": records}, Dumper=_Dumper, sort_keys=False,
                          allow_unicode=True, width=100)  # fmt: skip
         (folder / f"{provider['slug']}.yaml").write_text(header + body, encoding="utf-8")
+    for name, per, make in (
+        ("updates", UPDATE_EVERY, maker.update),
+        ("documents", DOCUMENT_EVERY, maker.document),
+        ("surveys", SURVEY_EVERY, maker.survey),
+    ):
+        path = data / f"{name}.yaml"
+        records = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(name) or []
+        records += [make(number) for number in range(services // per)]
+        body = yaml.dump({name: records}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                         width=100)  # fmt: skip
+        path.write_text(body, encoding="utf-8")
     return root
 
 

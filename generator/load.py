@@ -12,6 +12,7 @@ also rules out "billion laughs" expansion. Each value's line is kept under its p
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import stat
@@ -158,6 +159,19 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
 
 def _parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Source, list[Problem]]:
     """Parse YAML ``text`` (a data file, or a page's front matter ``line_offset`` lines down)."""
+    source, problems = _parse_yaml_once(text, name, line_offset)
+    return source, list(problems)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_yaml_once(text: str, name: str, line_offset: int) -> tuple[Source, tuple[Problem, ...]]:
+    """``_parse_yaml``, remembered: a preview that rebuilds after one file changed parses
+    only that file again (nothing downstream changes a ``Source``)."""
+    source, problems = _parse_yaml_afresh(text, name, line_offset)
+    return source, tuple(problems)
+
+
+def _parse_yaml_afresh(text: str, name: str, line_offset: int) -> tuple[Source, list[Problem]]:
     source = Source(name)
     # Editors do not break lines at U+2028, U+2029 or U+0085 (common in text pasted from
     # Word or PDFs) but YAML 1.1 does, which would shift every line number after them.

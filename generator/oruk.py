@@ -10,6 +10,7 @@ ORUK allows as extensions. Vocabulary terms become ``attributes`` with taxonomy 
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -27,7 +28,13 @@ def namespace(site: models.Site) -> UUID:
 
 
 def _uid(ns: UUID, *parts: str) -> str:
-    return str(uuid5(ns, "/".join(parts)))
+    return _uuid5(ns, "/".join(parts))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _uuid5(ns: UUID, name: str) -> str:
+    """Remembered: a county's feed names the same terms and places thousands of times."""
+    return str(uuid5(ns, name))
 
 
 def _drop_empty(value: Any) -> Any:

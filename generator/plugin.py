@@ -6,7 +6,9 @@ It holds no logic of its own (ProperDocs runs it too; Zensical skips plugins, wh
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,16 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     indexes the built site for search after it."""
 
     generated = False  # by this plugin (not by ``python -m generator build``)
+    serving = False  # under ``mkdocs serve``: index for search without holding up the page
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """A preview (``mkdocs serve --dirty``, as ``make serve`` runs it) rebuilds only the
+        pages whose files changed; the generator rewrites only those. MkDocs warns about
+        every such build, which strict mode would count as a failure: that one warning is
+        dropped, as the preview is dirty on purpose."""
+        LocalOfferPlugin.serving = command == "serve"
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.generated = False
@@ -50,11 +62,17 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Search and the directory's filters work in a preview too (``python -m generator
         build`` indexes its own staging folder instead)."""
-        if self.generated:
-            try:
-                index_site(Path(config.site_dir))
-            except GeneratorError as exc:
-                raise PluginError(str(exc)) from None
+        if not self.generated:
+            return
+        if self.serving:  # the page shows at once; search catches up a moment later
+            threading.Thread(
+                target=_index_quietly, args=(Path(config.site_dir),), daemon=True
+            ).start()
+            return
+        try:
+            index_site(Path(config.site_dir))
+        except GeneratorError as exc:
+            raise PluginError(str(exc)) from None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when data, hand-written pages or the theme change, not when we write pages."""
@@ -64,3 +82,20 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+_INDEXING = threading.Lock()  # one index of the preview at a time, each after the last
+
+
+def _index_quietly(site: Path) -> None:
+    """Index a preview's site for search. A failure is logged outside MkDocs' loggers, which
+    would count it against the next build in strict mode."""
+    with _INDEXING:
+        try:
+            index_site(site)
+        except GeneratorError as exc:
+            logging.getLogger(__name__).warning("search index: %s", exc)
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

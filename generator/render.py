@@ -12,9 +12,11 @@ Which pages there are, and their names, is decided in ``routes``.
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,24 @@ def month(value: date) -> str:
 # --- rendering ------------------------------------------------------------------------------
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, kept for the process by name and source checksum, so that a
+    preview's rebuild compiles again only a template whose text changed."""
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (bucket.key, bucket.checksum) in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key, bucket.checksum])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 def environment(root: Path) -> jinja2.Environment:
     """The Jinja2 environment: the site's ``theme/`` first, then ours (also as ``builtin/``)."""
     ours = jinja2.FileSystemLoader(TEMPLATES)
@@ -64,6 +84,7 @@ def environment(root: Path) -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_COMPILED,
     )
     env.filters.update(tel=tel, long_date=long_date, month=month)
     return env
@@ -129,15 +150,8 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
     origins = _link_origins(project)
     pages: dict[str, bytes] = {}
     for path, (title, html, description, banner) in bodies.items():
-
-        def resolve(target: str, here: str = path) -> str:
-            found = _link_problem(target, anchors, files)
-            if found:
-                raise LinkError(target, found)
-            return relative_url(here, target, from_source=zensical)
-
         try:
-            body = inert(html, resolve)
+            body = _inert(path, html, zensical, lambda t: _link_problem(t, anchors, files))
         except LinkError as exc:
             problems.append(_locate(exc, path, origins, project))
             continue
@@ -146,6 +160,35 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
         raise DataError(problems)
     pages.update(files)
     return pages
+
+
+#: The body ``inert`` last made of each page, by (page, for Zensical): the digest of the page's
+#: HTML, the body, and the ``site:`` targets it resolved. A preview renders every page again
+#: after each save, but re-serialises only the pages whose HTML changed.
+_BODIES: dict[tuple[str, bool], tuple[bytes, str, tuple[str, ...]]] = {}
+
+
+def _inert(path: str, html: str, zensical: bool, problem: Callable[[str], str]) -> str:
+    """``inert(html)`` for the page ``path``; ``problem(target)`` says what is wrong with a
+    ``site:`` link (empty if nothing), and a wrong one raises ``LinkError``."""
+    digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+    known = _BODIES.get((path, zensical))
+    if known and known[0] == digest:
+        for target in known[2]:  # its links may lead nowhere now
+            if found := problem(target):
+                raise LinkError(target, found)
+        return known[1]
+    targets: list[str] = []
+
+    def resolve(target: str) -> str:
+        if found := problem(target):
+            raise LinkError(target, found)
+        targets.append(target)
+        return relative_url(path, target, from_source=zensical)
+
+    body = inert(html, resolve)
+    _BODIES[path, zensical] = (digest, body, tuple(targets))
+    return body
 
 
 def _context(site: Site) -> dict[str, Any]:

@@ -77,6 +77,7 @@ def encode(value: str) -> str:
     return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", value)
 
 
+@functools.lru_cache(maxsize=65536)
 def markdown_html(value: str, *, page: str | None = None) -> str:
     """Markdown as clean HTML; links to pages of the site become ``site:`` links.
 
@@ -85,7 +86,8 @@ def markdown_html(value: str, *, page: str | None = None) -> str:
     so they sit under the page's own. Raises ``MarkdownError`` for what can never work (a
     link out of the site, a ``#place`` in text shown on several pages, nesting too deep),
     so ``check`` reports it at the field's line; whether a ``site:`` link leads to a page
-    that exists is checked when the pages are rendered.
+    that exists is checked when the pages are rendered. Remembered, so that a preview
+    converts again only the fields that changed.
     """
     source = _limit_brackets(value)
     try:

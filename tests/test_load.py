@@ -189,6 +189,7 @@ def test_file_over_2_mb_is_refused_without_parsing(
         return compose(text)
 
     monkeypatch.setattr(load, "_compose", measured_compose)
+    load._parse_yaml_once.cache_clear()  # files parsed by earlier tests are remembered
     big = SERVICES + "#" * (3 * 1024 * 1024) + "\n"  # valid YAML: one long comment
     assert services_problems(tmp_path, big) == [
         "data/services.yaml:1: file is 3,146,791 bytes;"

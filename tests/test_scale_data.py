@@ -249,9 +249,21 @@ def test_the_synthetic_project_is_the_same_bytes_for_the_same_seed(tmp_path: Pat
     assert first == again
     assert any(name.startswith("data/services/") for name in first)
     assert first != other
-    assert {k: v for k, v in first.items() if not k.startswith("data/services/")} == {
-        k: v for k, v in other.items() if not k.startswith("data/services/")
+    drawn = ("data/services/", "data/updates.yaml", "data/documents.yaml", "data/surveys.yaml")
+    assert {k: v for k, v in first.items() if not k.startswith(drawn)} == {
+        k: v for k, v in other.items() if not k.startswith(drawn)
     }  # the copied sample files are the same whatever the seed
+
+
+def test_updates_documents_and_surveys_grow_with_the_services(tmp_path: Path) -> None:
+    sample = load_project(Path(__file__).resolve().parent.parent)
+    project = load_project(synthetic.write_project(tmp_path / "county", 500))
+    assert len(project.updates) == len(sample.updates) + 500 // synthetic.UPDATE_EVERY
+    assert len(project.documents) == len(sample.documents) + 500 // synthetic.DOCUMENT_EVERY
+    assert len(project.surveys) == len(sample.surveys) + 500 // synthetic.SURVEY_EVERY
+    assert [u.id for u in project.updates][: len(sample.updates)] == [
+        u.id for u in sample.updates
+    ]  # the sample's own records are kept, first
 
 
 def test_the_synthetic_generator_runs_from_the_command_line(tmp_path: Path) -> None:

@@ -1,0 +1,70 @@
+"""Build one project strictly and print, as JSON, how long each step took and the memory used.
+
+    python bench/steps.py PROJECT_DIR SITE_DIR
+
+Run by ``bench/run.py`` in a process of its own, so that its peak memory (this process and
+the builder it starts) belongs to this build alone. The steps are the pipeline's functions,
+timed where ``generator.pipeline`` and ``generator.build`` call them: the generator's own
+(load, validate, model, render, write, headers, links) and the two tools it runs (the
+builder, MkDocs; the search indexer, Pagefind).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import generator.build as build  # noqa: E402
+import generator.pipeline as pipeline  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+#: Where each timed step is called from, and the name it is shown under.
+STEPS = {
+    "load": (pipeline, "load_all"),
+    "validate": (pipeline, "validate"),
+    "model": (pipeline, "build_model"),
+    "render": (pipeline, "render_site"),
+    "write": (pipeline, "write_pages"),
+    "builder": (build, "_run_builder"),
+    "headers": (build, "write_headers"),
+    "links": (build, "broken_links"),
+    "search index": (build, "index_site"),
+}
+OWN = ("load", "validate", "model", "render", "write", "headers", "links")
+
+
+def timed(seconds: dict[str, float], name: str, action: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return action(*args, **kwargs)
+        finally:
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+
+    return run
+
+
+def main(project: Path, site: Path) -> dict[str, Any]:
+    seconds: dict[str, float] = {}
+    for name, (module, function) in STEPS.items():
+        setattr(module, function, timed(seconds, name, getattr(module, function)))
+    start = time.perf_counter()
+    pipeline.build_site(project, site_dir=site, today=TODAY)
+    total = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tools = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"total": total, "steps": seconds, "peak_mb": max(own, tools),
+            "own_peak_mb": own, "tools_peak_mb": tools}  # fmt: skip
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]))))
