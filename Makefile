@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+VNU    := build/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check lint lock bench chromium clean
+.PHONY: site test serve check check-strict lint lock bench chromium clean
 
 # requirements.lock pins every package (and its version) that any command here installs,
 # so two machines build the same bytes; `make lock` rewrites it after a dependency changes.
@@ -24,8 +25,12 @@ site: $(VENV)/.site
 	$(BIN)/python -m generator build
 
 ## Run every test, browser tests included.
-test: $(VENV)/.test chromium
+test: $(VENV)/.test chromium $(VNU)
 	$(BIN)/python -m pytest
+
+# The Nu HTML Checker the tests run on every page (needs Java; .ci/run installs it).
+$(VNU):
+	npm install --prefix build/vnu --no-audit --no-fund --silent vnu-jar
 
 ## Preview while editing: rebuilds when data/, content/ or theme/ change.
 serve: $(VENV)/.site
@@ -35,6 +40,10 @@ serve: $(VENV)/.site
 ## Validate the data files only.
 check: $(VENV)/.site
 	$(BIN)/python -m generator check
+
+## The same, failing on warnings too (entries overdue for review): what CI runs.
+check-strict: $(VENV)/.site
+	$(BIN)/python -m generator check --strict
 
 ## Style and types: ruff, and mypy --strict on generator/ (CI runs it before the tests).
 lint: $(VENV)/.test

@@ -412,7 +412,8 @@ def judge(results: list[dict[str, Any]], minutes: float) -> list[str]:
     """Compare every figure with its target (issue 12) and return the report's tables."""
     table = [
         "| services | pages | check | build | per page | Hugo per page | ratio to Hugo "
-        "| Material per page | ratio to Material | own steps | peak memory |",
+        "| Material per page | ratio to Material | own steps "
+        "| peak memory (generator; MkDocs, Pagefind) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     steps = [
@@ -440,7 +441,8 @@ def judge(results: list[dict[str, Any]], minutes: float) -> list[str]:
             f"| {n:,} | {pages:,} | {r['check_s']:.1f} s | {total:.1f} s"
             f" | {r['per_page_ms']:.1f} ms | {hugo_ms:.2f} ms"
             f" | {r['per_page_ms'] / hugo_ms:.1f}x | {material_ms:.1f} ms"
-            f" | {r['per_page_ms'] / material_ms:.2f}x | {own:.0%} | {r['peak_mb']:.0f} MB |"
+            f" | {r['per_page_ms'] / material_ms:.2f}x | {own:.0%} | {r['peak_mb']:.0f} MB"
+            f" ({r['own_peak_mb']:.0f}; {r['tools_peak_mb']:.0f}) |"
         )
         steps.append(
             f"| {n:,} | "

@@ -2,9 +2,10 @@
 
 ``write_project(root, services, seed=0)`` copies this repository's sample settings
 (``data/site.yaml``, ``vocabularies.yaml``, ``timeline.yaml``, ``updates.yaml``,
-``documents.yaml``, ``surveys.yaml`` and ``content/``) into ``root`` and writes ``services``
-invented services into ``data/services/<provider>.yaml``, one file per invented provider
-with about 50 to 200 services each (every file far below the 2 MB limit a data file has).
+``documents.yaml``, ``surveys.yaml``, ``accessibility.yaml`` and ``content/``) into
+``root`` and writes ``services`` invented services into ``data/services/<provider>.yaml``,
+one file per invented provider with about 50 to 200 services each (every file far below
+the 2 MB limit a data file has).
 Updates, documents and surveys grow in proportion: one more of each for every 20, 50 and
 100 services.
 Every field of a service is filled and varied; term ids come from the copied
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
 #: The sample's files that are copied as they are.
 COPIED = ("site.yaml", "vocabularies.yaml", "timeline.yaml", "updates.yaml", "documents.yaml",
-          "surveys.yaml")  # fmt: skip
+          "surveys.yaml", "accessibility.yaml")  # fmt: skip
 #: Services a provider's file holds, when there are enough services to go round.
 PER_FILE = (50, 200)
 MAX_ID = 60

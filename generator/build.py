@@ -22,6 +22,7 @@ from pathlib import Path
 from .errors import BuildError
 from .headers import write_headers
 from .links import broken_links
+from .mend import mend_site
 from .search import index_site
 from .write import PAGES_READY
 
@@ -54,6 +55,8 @@ def build_with(
         staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
         try:
             _run_builder(builder, root, staging, today, docs, settings)
+            if builder == "zensical":  # runs no plugin, so nothing has mended its pages
+                mend_site(staging)
             write_headers(staging)
             broken = broken_links(staging)
             if broken:

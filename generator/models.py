@@ -390,6 +390,44 @@ class Survey(Record):
         return self
 
 
+# --- accessibility.yaml --------------------------------------------------------------------
+
+#: A WCAG success criterion's number, such as 1.4.3 or 2.4.11.
+Criterion = Annotated[str, _check(r"[1-4]\.[1-9]\.[1-9][0-9]?", "a WCAG criterion such as 1.4.3")]
+
+
+class KnownIssue(Record):
+    """A part of the site that fails WCAG (GOV.UK's "non-compliance with the regulations")."""
+
+    issue: Text  # what people meet, in plain words
+    criterion: Criterion  # the WCAG 2.2 success criterion it fails
+    plan: Text  # what will be done about it
+    fix_by: Date  # when it will be fixed
+
+
+class Exemption(Record):
+    """Content that is not fixed, and why: a disproportionate burden, or out of scope."""
+
+    content: Text  # what it is
+    reason: Text  # why it is not fixed (the assessment, or the regulation that exempts it)
+
+
+class Accessibility(Record):
+    """The accessibility statement, in the sections of GOV.UK's model statement."""
+
+    scope: Text  # which website(s) the statement covers
+    tested: Date  # when the website was last tested; ``check`` warns after a year
+    tested_by: Text  # who tested it
+    method: list[Text] = Field(min_length=1)  # how it was tested, one way per item
+    prepared: Date  # when the statement was first prepared
+    reviewed: Date  # when it was last reviewed
+    response_days: Annotated[int, Field(ge=1, le=60)] = 10  # working days to answer a request
+    known_issues: list[KnownIssue] = []  # empty only while the tests find nothing
+    disproportionate_burden: list[Exemption] = []
+    not_in_scope: list[Exemption] = []
+    improvements: list[Text] = []  # what is being done to improve accessibility
+
+
 # --- the files ----------------------------------------------------------------------------
 
 
@@ -421,6 +459,10 @@ class SurveysFile(Record):
     surveys: list[Survey] = []
 
 
+class AccessibilityFile(Record):
+    accessibility: Accessibility
+
+
 #: The files that hold a list of records, and the key of that list.
 RECORD_FILES = {
     "services.yaml": "services",
@@ -439,6 +481,7 @@ FILES: dict[str, tuple[type[Record], bool]] = {
     "timeline.yaml": (TimelineFile, False),
     "documents.yaml": (DocumentsFile, False),
     "surveys.yaml": (SurveysFile, False),
+    "accessibility.yaml": (AccessibilityFile, False),  # else content/accessibility.md
 }
 
 #: Folders of data/ whose ``*.yaml`` files each hold records shaped like one data file, so a

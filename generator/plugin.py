@@ -18,7 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import GeneratorError
+from .mend import mend
 from .pipeline import run
+from .render import Compiled
 from .routes import builder_config
 from .search import index_site
 from .write import PAGES_READY
@@ -59,6 +61,19 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
                 config[key] = value
         return config
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        """The theme's templates are compiled once per process, not once per preview build."""
+        env.bytecode_cache = _THEME_COMPILED  # its own: its Jinja options differ from ours
+        return env
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """Each page with Material's markup that no block reaches mended (``mend``)."""
+        return mend(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        """The same for the pages made from a template alone (404.html)."""
+        return mend(output_content) if template_name.endswith(".html") else output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Search and the directory's filters work in a preview too (``python -m generator
         build`` indexes its own staging folder instead)."""
@@ -78,12 +93,17 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         """Rebuild when data, hand-written pages or the theme change, not when we write pages."""
         root = Path(config.config_file_path).resolve().parent
         server.unwatch(config.docs_dir)
+        # MkDocs polls for changes every 0.5 s; a tenth of that makes a save show sooner
+        # (watchdog's observer reads it when each folder below is watched).
+        if hasattr(server.observer, "_timeout"):
+            server.observer._timeout = 0.1
         for folder in ("data", "content", "theme"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
 
 
+_THEME_COMPILED = Compiled()
 _INDEXING = threading.Lock()  # one index of the preview at a time, each after the last
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import jinja2
+from markupsafe import Markup
 
 from . import models
 from .errors import DataError, Problem
@@ -40,6 +41,15 @@ def tel(phone: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", phone)
 
 
+def headings_from(prose: models.Prose, level: int) -> Markup:
+    """A markdown field placed straight under the page's ``<h1>``: its headings (which start
+    at ``<h3>``, for fields placed under an ``<h2>``) start at ``level`` instead, so no
+    level is skipped. The HTML is the field's sanitised HTML."""
+    shift = 3 - level
+    html = re.sub(r"<(/?)h([3-6])\b", lambda m: f"<{m[1]}h{int(m[2]) - shift}", prose.html)
+    return Markup(html)  # sanitised when validated; only heading levels change
+
+
 def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
@@ -51,9 +61,10 @@ def month(value: date) -> str:
 # --- rendering ------------------------------------------------------------------------------
 
 
-class _Compiled(jinja2.BytecodeCache):
+class Compiled(jinja2.BytecodeCache):
     """Compiled templates, kept for the process by name and source checksum, so that a
-    preview's rebuild compiles again only a template whose text changed."""
+    preview's rebuild compiles again only a template whose text changed. One per Jinja
+    environment: the code depends on the environment's options."""
 
     def __init__(self) -> None:
         self.code: dict[tuple[str, str], bytes] = {}
@@ -66,7 +77,7 @@ class _Compiled(jinja2.BytecodeCache):
         self.code[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
 
 
-_COMPILED = _Compiled()
+_COMPILED = Compiled()
 
 
 def environment(root: Path) -> jinja2.Environment:
@@ -86,7 +97,7 @@ def environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         bytecode_cache=_COMPILED,
     )
-    env.filters.update(tel=tel, long_date=long_date, month=month)
+    env.filters.update(tel=tel, long_date=long_date, month=month, headings_from=headings_from)
     return env
 
 

@@ -60,6 +60,17 @@ def routes(site: Site) -> list[Route]:
     project = site.project
     built_in = Problem("(built-in page)", 1, "", "")
     table = [Route(path, template, source, built_in) for path, template, source in PAGES]
+    if project.accessibility is not None:  # else content/accessibility.md is the statement
+        statement = project.sources["accessibility.yaml"].problem(("accessibility",), "")
+        table.append(
+            Route(
+                "accessibility.md",
+                "accessibility.html",
+                statement.file,
+                statement,
+                {"statement": project.accessibility},
+            )
+        )
     table += _listing_pages(site, built_in)
     shown: dict[str, dict[str, Any]] = {  # the records as the site model shows them
         "audience": {a.id: a for a in project.vocabularies.audiences},

@@ -36,6 +36,8 @@ class Project:
     documents: list[models.Document]
     surveys: list[models.Survey]
     content: dict[str, bytes | models.Page]  # files of content/ by relative path
+    #: The accessibility statement's record, when the statement is made from data.
+    accessibility: models.Accessibility | None = None
     #: The data files read, by path under data/ (``services.yaml``, ``services/acme.yaml``).
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
     #: Every markdown field, each knowing where it was typed (``models.Prose.origin``).
@@ -60,7 +62,7 @@ def validate(loaded: Loaded) -> Project:
         if not present:
             if required:
                 problems.append(Problem(f"data/{name}", 1, "", _missing(name)))
-            else:
+            elif name in models.RECORD_FILES:  # no such file: no such records
                 parsed[name] = schema()
         for key in present:
             source = sources[key]
@@ -77,12 +79,13 @@ def validate(loaded: Loaded) -> Project:
         name: _page(name, item, problems) if isinstance(item, ContentPage) else item
         for name, item in loaded.content.items()
     }
-    if "accessibility.md" not in loaded.content:  # every page's footer links to it
+    if "accessibility.md" not in loaded.content and "accessibility.yaml" not in sources:
         msg = (
             "is missing: every public sector website must publish an accessibility "
-            "statement (a page with a '# Accessibility statement' title will do to start)"
+            "statement; add data/accessibility.yaml (see README, 'The accessibility "
+            "statement') or write content/accessibility.md"
         )
-        problems.append(Problem("content/accessibility.md", 1, "", msg))
+        problems.append(Problem("data/accessibility.yaml", 1, "", msg))
     records = {
         name: [r for key in parsed if kind_of(key) == name for r in getattr(parsed[key], items)]
         for name, items in models.RECORD_FILES.items()
@@ -110,6 +113,9 @@ def validate(loaded: Loaded) -> Project:
         documents=records["documents.yaml"],
         surveys=records["surveys.yaml"],
         content={k: v for k, v in content.items() if v is not None},
+        accessibility=(
+            parsed["accessibility.yaml"].accessibility if "accessibility.yaml" in sources else None
+        ),
         sources=sources,
         prose=prose,
     )
@@ -139,7 +145,19 @@ def warnings(project: Project, today: date) -> list[Problem]:
                 "and what changed"
             )
             found.append(survey.problem(None, msg))  # the outcome is what is missing
+    statement = project.accessibility
+    if statement and (today - statement.tested).days > 365:
+        msg = (
+            f"warning: the website was last tested on {statement.tested}, over a year ago: "
+            "test it again and update the statement (GOV.UK asks for a yearly review)"
+        )
+        found.append(_where(project, "accessibility.yaml", ("accessibility", "tested"), msg))
     return sorted(found)
+
+
+def _where(project: Project, name: str, loc: Loc, message: str) -> Problem:
+    source = project.sources.get(name)
+    return source.problem(loc, message) if source else Problem(f"data/{name}", 1, "", message)
 
 
 def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page | None:

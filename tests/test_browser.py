@@ -2,8 +2,8 @@
 
 Uses the session fixtures of conftest.py: ``sample_site`` (the built site) and ``site_url``
 (where it is served on 127.0.0.1 with the site's Content-Security-Policy, so every test runs
-under it). Every page is loaded once, in one pass (``visits``); the axe-core, privacy and
-console tests then read what that pass recorded.
+under it). Every page is loaded once, in one pass (``visits``); the privacy and console
+tests then read what that pass recorded (axe runs in tests/test_accessible.py).
 
 Under that policy ``wait_for_function`` must be given arrow functions: Playwright evaluates
 a bare expression string with eval, which the policy rightly blocks.
@@ -17,12 +17,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
-#: WCAG 2.2 AA, the standard UK public sector sites must meet.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+#: Every rule axe runs by default: WCAG 2.0, 2.1 and 2.2 A and AA, and best practice (every
+#: page is checked so at two widths by tests/test_accessible.py).
+AXE_OPTIONS = {"resultTypes": ["violations"]}
 PHONE = {"width": 360, "height": 740}
 
 
@@ -54,13 +53,11 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     document_cookie: str = ""
-    violations: list[dict] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")
 def visits(browser: Browser, site_url: str, page_paths: list[str]) -> dict[str, object]:
-    """Load every page once in a fresh context, recording requests, errors and axe results."""
-    axe = Axe()
+    """Load every page once in a fresh context, recording requests and errors."""
     context = browser.new_context()
     page = context.new_page()
     results: list[Visit] = []
@@ -74,21 +71,10 @@ def visits(browser: Browser, site_url: str, page_paths: list[str]) -> dict[str, 
     for path in page_paths:
         results.append(Visit(path))
         page.goto(site_url + path, wait_until="load")
-        report = axe.run(page, options=AXE_OPTIONS)
-        results[-1].violations = report.response["violations"]
         results[-1].document_cookie = page.evaluate("document.cookie")
     cookies = context.cookies()
     context.close()
     return {"pages": results, "cookies": cookies}
-
-
-def test_every_page_passes_axe_wcag22_aa(visits: dict) -> None:
-    problems = [
-        f"{visit.path or '/'}: {v['id']} ({len(v['nodes'])} nodes) e.g. {v['nodes'][0]['target']}"
-        for visit in visits["pages"]
-        for v in visit.violations
-    ]
-    assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
 def test_search_is_the_sites_own(context: BrowserContext, site_url: str) -> None:

@@ -431,7 +431,9 @@ def test_hostile_text_renders_to_inert_pages(tmp_path_factory: pytest.TempPathFa
 
     property_()
     # Refusals must stay the exception, or the property would check next to nothing.
-    assert outcomes.count("rendered") >= len(outcomes) // 4, outcomes.count("rendered")
+    # About a third render (86 to 108 of 300 in four runs; once 69): a sixth is far below
+    # what chance gives, so the test fails only if refusals really grow.
+    assert outcomes.count("rendered") >= len(outcomes) // 6, outcomes.count("rendered")
 
 
 def test_a_title_beyond_u_ffff_reaches_the_builder(tmp_path: Path) -> None:

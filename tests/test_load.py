@@ -255,7 +255,8 @@ def test_unknown_data_file_unlike_any_lists_the_names(tmp_path: Path) -> None:
     (root / "data" / ".editorconfig").write_text("root = true", encoding="utf-8")
     assert problems(root) == [
         "data/notes.txt:1: unknown data file; expected site.yaml, vocabularies.yaml,"
-        " services.yaml, updates.yaml, timeline.yaml, documents.yaml, surveys.yaml"
+        " services.yaml, updates.yaml, timeline.yaml, documents.yaml, surveys.yaml,"
+        " accessibility.yaml"
     ]
 
 

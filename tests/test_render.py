@@ -50,7 +50,8 @@ def test_text_reaches_the_builder_with_no_markdown_or_html_syntax_left() -> None
 
 def test_markdown_fields_lose_scripts_handlers_and_unsafe_links() -> None:
     page = render()["services/tricky-text.md"].decode()
-    assert "<h3>What it is</h3>" in page
+    # a "## heading" in the description: the page's second level, under its <h1>
+    assert "<h2>What it is</h2>" in page
     assert "<strong>works</strong>" in page
     assert '<a href="https&#58;&#47;&#47;www&#46;example&#46;org&#47;a">A safe link</a>' in page
     for needle in ("<script", "javascript:", "onclick"):

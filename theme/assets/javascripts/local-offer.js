@@ -4,6 +4,18 @@
    local-offer.css leaves the drawer's links reachable. */
 (function () {
   "use strict";
+  // WCAG 2.1.4: no single-character shortcuts. Material goes to the next or previous page
+  // on n . p , and opens its search on s f /, which sends a speech-recognition user or
+  // someone with a tremor elsewhere. Caught first, such a key reaches no script of the
+  // page; typing in a field, Space, and keys with Ctrl, Alt or Meta are left alone.
+  window.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (event.key.length !== 1 || event.key === " ") return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    event.stopImmediatePropagation();
+  }, true);
+
   var toggle = document.getElementById("__drawer");
   var label = document.querySelector('.md-header label[for="__drawer"]');
   var drawer = document.querySelector(".md-sidebar--primary");
@@ -55,7 +67,8 @@
       } else {
         name.removeAttribute("role");
         name.removeAttribute("aria-expanded");
-        name.setAttribute("tabindex", name.getAttribute("data-lo-tabindex")); // as Material made it
+        var saved = name.getAttribute("data-lo-tabindex"); // as Material made it
+        if (saved) name.setAttribute("tabindex", saved); else name.removeAttribute("tabindex");
       }
     });
     var scroller = drawer.querySelector(".md-sidebar__scrollwrap");

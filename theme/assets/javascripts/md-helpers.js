@@ -8,6 +8,10 @@
     window.__md_scope = new URL(window.__md_scope.pathname + "/", location);
   }
   document.documentElement.setAttribute("data-platform", navigator.platform);
+  // Run from <head>, before the first paint: the directory's filters and the search form
+  // (which need scripts) show from the start, so nothing below them moves when the page's
+  // scripts run (local-offer.css, .lo-needs-js and .lo-nojs).
+  document.documentElement.classList.add("lo-scripted");
   window.__md_hash = function (value) {
     return Array.from(value).reduce(function (hash, c) { return (hash << 5) - hash + c.charCodeAt(0); }, 0);
   };
