@@ -314,28 +314,29 @@ def first_search(url: str, words: str) -> float:
     return sum(sizes) / 1024
 
 
-def run_lighthouse(url: str, tmp: Path) -> dict[str, float]:
-    """Lighthouse's mobile scores for ``url`` (npm's lighthouse, on Debian's Chromium)."""
+def run_lighthouse(url: str, tmp: Path) -> dict[str, Any]:
+    """Lighthouse's mobile scores for ``url`` (npm's lighthouse, on Debian's Chromium).
+
+    Lighthouse now and then fails to start Chromium; it is tried three times, and a page
+    it never scores is reported with the reason, as a missed target.
+    """
     if not LIGHTHOUSE.exists():
         return {}
     out = tmp / "lighthouse.json"
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={out}",
-            "--only-categories=performance,accessibility,best-practices,seo",
-            f"--chrome-flags={flags}",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        capture_output=True,
-    )
-    report = json.loads(out.read_text())
-    return {name: category["score"] for name, category in report["categories"].items()}
+    said = ""
+    for _ in range(3):
+        result = subprocess.run(
+            [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+             "--only-categories=performance,accessibility,best-practices,seo",
+             f"--chrome-flags={flags}"],
+            env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+        )  # fmt: skip
+        if result.returncode == 0:
+            report = json.loads(out.read_text())
+            return {name: category["score"] for name, category in report["categories"].items()}
+        said = (result.stderr.strip().splitlines() or ["no message"])[-1][:120]
+    return {"error": said}
 
 
 # --- the live preview ---------------------------------------------------------------------
@@ -522,6 +523,10 @@ def judge(results: list[dict[str, Any]], minutes: float) -> list[str]:
                     "not run",
                     "lighthouse not installed",
                 )
+                continue
+            if "error" in scores:
+                verdict(f"Lighthouse at {r['services']:,}: {page}", False, "failed",
+                        f"a score ({scores['error']})")  # fmt: skip
                 continue
             for category, score in scores.items():
                 want = 0.95 if category == "performance" else 1.0

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
     build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
+    build.add_argument(
+        "--strict", action="store_true", help="build nothing if there is any warning (for CI)"
+    )
     return parser
 
 
@@ -84,10 +87,19 @@ def main(argv: list[str] | None = None) -> int:
                 + (f", with {_count(found, 'warning')}" if found else "")
             )
         elif args.command == "generate":
-            run(root, today, until="generate")
+            outcome = run(root, today, until="generate")
+            _warn(outcome.warnings)
             print("ok: pages written to build/docs")
         else:
+            if args.strict:  # warnings stop the build before anything is written
+                found = run(root, today, until="check").warnings
+                if found:
+                    _warn(found)
+                    print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
+                          "nothing was built.", file=sys.stderr)  # fmt: skip
+                    return 1
             outcome = run(root, today, builder=args.builder, site_dir=args.site_dir)
+            _warn(outcome.warnings)
             print(f"ok: site built into {outcome.site_dir}")
     except DataError as exc:
         print(exc, file=sys.stderr)
@@ -103,6 +115,15 @@ def main(argv: list[str] | None = None) -> int:
         print("The site was not changed.", file=sys.stderr)
         return 2
     return 0
+
+
+def _warn(found: Sequence[object]) -> None:
+    """Warnings, apart from errors: the site is built, but they need putting right soon."""
+    if found:
+        print(f"{_count(found, 'warning')} (the pages were made; put these right soon):",
+              file=sys.stderr)  # fmt: skip
+        for problem in found:
+            print(problem, file=sys.stderr)
 
 
 def _count(items: Sequence[object], noun: str) -> str:

@@ -190,7 +190,7 @@ def _parse_yaml_afresh(text: str, name: str, line_offset: int) -> tuple[Source, 
             what = f"{exc.context}: {what}"
         if "'\\t'" in what:
             what = "a tab is used for indentation; indent with spaces instead"
-        return source, [Problem(name, line, "", f"YAML syntax error: {what}")]
+        return source, [Problem(name, line, "", f"YAML syntax error: {what}{_yaml_hint(what)}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text[: exc.position].count("\n") + 1 + line_offset
         msg = f"contains a control character (#x{exc.character:04x}) that is not allowed"
@@ -201,6 +201,37 @@ def _parse_yaml_afresh(text: str, name: str, line_offset: int) -> tuple[Source, 
     if node is not None:
         source.data = _to_python(node, (), source, problems, line_offset)
     return source, problems
+
+
+#: What to do about the commonest slips, by the words of PyYAML's message.
+_YAML_HINTS = {
+    "mapping values are not allowed": (
+        "text with a colon and a space in it (': ') must be in quotes, such as "
+        'name: "Speech: help for families"'
+    ),
+    "could not find expected ':'": (
+        "a line that carries on the text above must be indented further than its field's "
+        "name; or put the whole text in quotes"
+    ),
+    "did not find expected key": (
+        "check the indentation: each field of a record starts in the same column, two "
+        "spaces in from its '- '"
+    ),
+    "expected <block end>": (
+        "check the indentation: each field of a record starts in the same column, and "
+        "each '- ' of a list lines up under the one above"
+    ),
+    "did not find expected '-' indicator": ("each '- ' of a list lines up under the one above"),
+    "found undefined alias": "text that starts with '*' must be in quotes",
+    "that cannot start any token": ("text that starts with '@' or '`' must be in quotes"),
+}
+
+
+def _yaml_hint(what: str) -> str:
+    for words, hint in _YAML_HINTS.items():
+        if words in what:
+            return f" (hint: {hint})"
+    return ""
 
 
 def _compose(text: str) -> Node | None:

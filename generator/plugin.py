@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from .errors import GeneratorError
 from .mend import mend
 from .pipeline import run
-from .render import Compiled
+from .render import Compiled, show_problem
 from .routes import builder_config
 from .search import index_site
 from .write import PAGES_READY
@@ -54,12 +55,36 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         try:
             outcome = run(root, until="generate", docs_dir=Path(config.docs_dir))
         except GeneratorError as exc:
-            raise PluginError(f"nothing built:\n{exc}") from None
-        self.generated = True
-        for key, value in builder_config(outcome.site).items():
+            if not self.serving:
+                raise PluginError(f"nothing built:\n{exc}") from None
+            # In a preview, the open page itself says what is wrong, every time, and comes
+            # back by itself once the file is fixed and saved.
+            _PREVIEW_LOG.error("The preview shows this until it is fixed:\n%s", exc)
+            show_problem(Path(config.docs_dir), exc)
+            settings = _LAST_SETTINGS or {"nav": [{"Home": "index.md"}]}
+        else:
+            self.generated = True
+            settings = builder_config(outcome.site)
+            _LAST_SETTINGS.clear()
+            _LAST_SETTINGS.update(settings)
+        for key, value in settings.items():
             if key != "nav" or not config.nav:
                 config[key] = value
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """A preview rebuilds only the pages whose files changed, which a change to the
+        theme or to mkdocs.yml does not touch: after one, the site is drawn afresh."""
+        if not self.serving:
+            return
+        root = Path(config.config_file_path).resolve().parent
+        files = [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]
+        state = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()]
+        site = Path(config.site_dir)
+        if _THEME_STATE.get(str(site), state) != state and site.is_dir():
+            for child in site.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        _THEME_STATE[str(site)] = state
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         """The theme's templates are compiled once per process, not once per preview build."""
@@ -104,6 +129,9 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
 
 
 _THEME_COMPILED = Compiled()
+_PREVIEW_LOG = logging.getLogger(__name__)  # not MkDocs': strict mode would count it
+_LAST_SETTINGS: dict[str, Any] = {}  # the menu and names of the last preview that built
+_THEME_STATE: dict[str, list[tuple[str, int, int]]] = {}  # theme files seen, by site folder
 _INDEXING = threading.Lock()  # one index of the preview at a time, each after the last
 
 
@@ -114,7 +142,7 @@ def _index_quietly(site: Path) -> None:
         try:
             index_site(site)
         except GeneratorError as exc:
-            logging.getLogger(__name__).warning("search index: %s", exc)
+            _PREVIEW_LOG.warning("search index: %s", exc)
 
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:

@@ -290,3 +290,32 @@ def _page(title: str, description: str | None, banner: str, body: str) -> bytes:
     if description:
         front.append(f"description: {json.dumps(encode(description), ensure_ascii=False)}")
     return "---\n{}\n---\n\n<!-- {} -->\n\n{}\n".format("\n".join(front), banner, body).encode()
+
+
+def show_problem(docs: Path, error: Exception) -> None:
+    """Make every page of a preview's docs folder say what stops the site being built (a
+    ``DataError``'s problems, one a line, or a ``BuildError``'s message): the open page
+    reloads to it. Each line is encoded as text, like everything staff type."""
+    lines = (
+        [str(problem) for problem in error.problems]
+        if isinstance(error, DataError)
+        else str(error).splitlines()
+    )
+    items = "".join(f"<li><code>{encode(line)}</code></li>" for line in lines)
+    body = (
+        '<div class="lo-body" id="lo-main"><h1>The preview cannot be updated yet</h1>'
+        '<div class="admonition danger"><p class="admonition-title">'
+        f"{encode('Fix this, then save the file: this page comes back by itself.')}</p>"
+        f"<ul>{items}</ul></div><p>{encode(_HOW_TO_READ)}</p></div>"
+    )
+    page = _page("Preview: something to fix", None, "Preview error page: do not edit.", body)
+    names = [p for p in docs.rglob("*.md")] or [docs / "index.md"]
+    for name in names:
+        name.parent.mkdir(parents=True, exist_ok=True)
+        name.write_bytes(page)
+
+
+_HOW_TO_READ = (
+    "Each line names the file and the line in it, then the field, then what is wrong. "
+    "The published site is not changed by a preview."
+)

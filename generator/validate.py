@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -321,7 +322,7 @@ def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return f"'{value}' is not yes or no"
     if kind.startswith("date_"):
-        return f"'{value}' is not a real date written as YYYY-MM-DD"
+        return f"'{value}' is not a real date written as YYYY-MM-DD" + _date_hint(value)
     if kind in ("too_short", "string_too_short"):
         return "is empty; give at least one" if isinstance(value, list) else "is empty"
     if kind == "string_too_long":
@@ -335,6 +336,21 @@ def _message(error: Any, schema: type[BaseModel], loc: Loc) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return str(error["msg"])
+
+
+def _date_hint(value: object) -> str:
+    """For a date written the British way (20/11/2026, 20-11-2026, 20.11.26), the same date
+    as the data needs it."""
+    found = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", str(value).strip())
+    if not found:
+        return ""
+    day, month, year = (int(part) for part in found.groups())
+    year += 2000 if year < 100 else 0
+    try:
+        day_meant = date(year, month, day)
+    except ValueError:
+        return ""
+    return f" (for {day_meant.day} {day_meant:%B %Y}, write {day_meant})"
 
 
 def _fields_at(schema: type[BaseModel], loc: Loc) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 
 from generator.cli import main
 
-from .conftest import MINIMAL, write_project
+from .conftest import MINIMAL, copy_project, write_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -172,3 +172,40 @@ def test_check_also_renders_so_a_broken_template_is_reported(
     err = capsys.readouterr().err
     assert err.startswith(f"{root / 'theme' / 'timeline.html'}:3: ")
     assert err.endswith("1 problem found; nothing was built.\n")
+
+
+def test_build_lists_warnings_apart_and_still_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make site` shows what `check` warns about: a stale entry is not hidden by "ok"."""
+    root = copy_project(tmp_path / "project")
+    site = tmp_path / "out"
+    assert (
+        main(["--root", str(root), "--today", "2026-11-23", "build", "--site-dir", str(site)]) == 0
+    )
+    out, err = capsys.readouterr()
+    assert out == f"ok: site built into {site}\n"
+    lines = err.splitlines()
+    assert lines[0] == "1 warning (the pages were made; put these right soon):"
+    assert lines[1].startswith("data/services.yaml:") and "warning: overdue for review" in lines[1]
+
+
+def test_build_strict_builds_nothing_when_there_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(tmp_path / "project")
+    site = tmp_path / "out"
+    argv = [
+        "--root",
+        str(root),
+        "--today",
+        "2026-11-23",
+        "build",
+        "--strict",
+        "--site-dir",
+        str(site),
+    ]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.endswith("1 warning; --strict fails on warnings, so nothing was built.\n")
+    assert not site.exists()

@@ -46,7 +46,9 @@ def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
 def test_colon_inside_a_plain_value(tmp_path: Path) -> None:
     services = edited_services("name: Advice line", "name: Advice: call us")
     assert services_problems(tmp_path, services) == [
-        "data/services.yaml:3: YAML syntax error: mapping values are not allowed here"
+        "data/services.yaml:3: YAML syntax error: mapping values are not allowed here (hint: text"
+        " with a colon and a space in it (': ') must be in quotes, such as"
+        ' name: "Speech: help for families")'
     ]
 
 
@@ -386,3 +388,25 @@ def test_lines_are_kept_for_every_value() -> None:
     assert source.line_of(("services", 1, "levels", 1)) == 24
     assert source.line_of(("services", 1, "access", "self_referral")) == 33
     assert source.line_of(("services", 1, "not-there")) == 19
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("services:\n  - id: a\n   name: x\n", "check the indentation"),
+        ("services:\n- id: a\n  name: a\nlong text\n", "indented further than its field's name"),
+        ("services:\n  - id: a\n    name: @home\n", "'@' or '`' must be in quotes"),
+    ],
+)
+def test_common_yaml_slips_come_with_a_hint(tmp_path: Path, text: str, hint: str) -> None:
+    (found,) = services_problems(tmp_path, text)
+    assert "YAML syntax error" in found and "(hint: " in found and hint in found, found
+
+
+def test_a_british_date_is_shown_as_it_must_be_written(tmp_path: Path) -> None:
+    text = SERVICES.replace("last_reviewed: 2026-", "last_reviewed: 20/11/2026 #", 1)
+    assert any(
+        "'20/11/2026' is not a real date written as YYYY-MM-DD (for 20 November 2026, write"
+        " 2026-11-20)" in p
+        for p in services_problems(tmp_path, text)
+    )

@@ -97,7 +97,9 @@ def test_a_yaml_mistake_in_a_folder_file_stops_only_that_file(tmp_path: Path) ->
     broken = services_file("b-one").replace("name: Advice line", "name: Advice: call us")
     root = with_folder(write_project(tmp_path), a=services_file("a-one"), b=broken)
     assert problems(root) == [
-        "data/services/b.yaml:3: YAML syntax error: mapping values are not allowed here"
+        "data/services/b.yaml:3: YAML syntax error: mapping values are not allowed here (hint: text"
+        " with a colon and a space in it (': ') must be in quotes, such as"
+        ' name: "Speech: help for families")'
     ]
 
 

@@ -204,7 +204,7 @@ MISTAKES = [
         "date: 14/03/2022",
         [
             "data/updates.yaml:3: updates[0].date: '14/03/2022' is not a real date written as"
-            " YYYY-MM-DD"
+            " YYYY-MM-DD (for 14 March 2022, write 2022-03-14)"
         ],
         id="updates-wrong-type",
     ),
