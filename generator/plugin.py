@@ -1,7 +1,9 @@
 """The thin MkDocs adapter: ``mkdocs build`` and ``mkdocs serve`` run the generator first.
 
-It holds no logic of its own (ProperDocs runs it too; Zensical skips plugins, which is why
-``python -m generator generate`` does exactly the same step).
+It makes no page of its own (ProperDocs runs it too; Zensical skips plugins, which is why
+``python -m generator generate`` does exactly the same step, and ``build`` mends Zensical's
+pages itself). What it adds is for the preview: a data error shown in the open page, a
+redraw after a theme change, and a search index that catches up after each rebuild.
 """
 
 from __future__ import annotations
