@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .build import BUILDERS
 from .errors import BuildError, DataError
+from .new import KINDS, add_record
 from .pipeline import run
 from .today import today_from_env
 
@@ -51,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
         "build", parents=[shared], help="check, generate and build the site into site/"
     )
     build.add_argument("--site-dir", type=Path, help="where the site goes (default: site/)")
+    new = commands.add_parser(
+        "new", parents=[shared], help="add a record (asks for what it needs, or takes --set)"
+    )
+    new.add_argument("kind", choices=list(KINDS))
+    new.add_argument(
+        "--set", action="append", default=[], metavar="FIELD=VALUE",
+        help="a field's value (lists: commas between), instead of being asked",
+    )  # fmt: skip
+    new.add_argument("--file", help="the data file, such as services/acme.yaml")
     build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
     build.add_argument(
         "--strict", action="store_true", help="build nothing if there is any warning (for CI)"
@@ -74,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     root = getattr(args, "root", Path.cwd()).resolve()
     try:
         today = getattr(args, "today", None) or today_from_env()
-        if args.command == "check":
+        if args.command == "new":
+            given = dict(item.partition("=")[::2] for item in args.set)
+            ask = input if sys.stdin.isatty() else None
+            made, at = add_record(root, args.kind, given, today, ask, args.file)
+            print(f"ok: added {args.kind} '{made}' at {at.file}:{at.line}; "
+                  "read it through, then run check")  # fmt: skip
+        elif args.command == "check":
             outcome = run(root, today, until="check")  # templates and page names too
             found = outcome.warnings
             for problem in found:
