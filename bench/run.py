@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import http.server
 import importlib.util
 import json
 import os
@@ -29,7 +28,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -37,7 +35,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,24 +48,15 @@ from generator.errors import DataError  # noqa: E402
 from generator.headers import read_headers  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.validate import load_project  # noqa: E402
+from tests.conftest import CHROMIUM_ARGS, StaticHost, _chromium_path, serve  # noqa: E402
+from tests.test_find import first_load_bytes  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 SIZES = (100, 1000, 5000)
-CHROMIUM = "/usr/bin/chromium"
 LIGHTHOUSE = ROOT / "build" / "bench" / "node_modules" / ".bin" / "lighthouse"
 #: The targets of issue 12, and the sample's own.
 CHECK_S, HUGO_RATIO, OWN_SHARE, FLAT, PEAK_MB = 3.0, 4.0, 0.15, 1.25, 1024
 PREVIEW_S, PAGE_KB, SEARCH_KB, RUN_MIN = 2.0, 100, 300, 15
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 lines: list[str] = []  # the report, as markdown table rows and notes
 missed: list[str] = []
@@ -174,7 +163,9 @@ def county(
         figures["hugo_pages"] = len([public, *(public / "pages").glob("*/index.html")])
         built_pages = (tmp / f"material-{services}" / "site").rglob("*.html")
         figures["material_pages"] = len([p for p in built_pages if p.name != "404.html"])
-    figures["heaviest"] = max((first_load(p), p.parent.relative_to(site).as_posix()) for p in html)
+    figures["heaviest"] = max(
+        (first_load_bytes(site, p), p.parent.relative_to(site).as_posix()) for p in html
+    )
     with gzip_served(site) as url:
         figures["visits"] = first_visits(url, _sample_pages(site))
         if searches:
@@ -211,26 +202,13 @@ def _sample_pages(site: Path) -> dict[str, str]:
     }
 
 
-def first_load(page: Path) -> int:
-    """Bytes a page costs on a first visit, gzip-compressed, counted from the files: its
-    HTML and the CSS and JavaScript it links (a cross-check of the browser's figure over
-    every page of the site)."""
-    html = page.read_text()
-    size = len(gzip.compress(html.encode()))
-    for ref in re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', html):
-        asset = (page.parent / ref).resolve()
-        if asset.is_file():
-            size += len(gzip.compress(asset.read_bytes()))
-    return size
-
-
 # --- in the browser -----------------------------------------------------------------------
 
 
-class GzipHost(http.server.SimpleHTTPRequestHandler):
-    """A static host: the site's ``_headers``, and text compressed with gzip when asked."""
+class GzipHost(StaticHost):
+    """A static host (the site's ``_headers``, as the tests serve it) that compresses text
+    with gzip when the browser asks, as real hosts do."""
 
-    headers_to_send: ClassVar[dict[str, str]] = {}
     TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
     def do_GET(self) -> None:
@@ -247,24 +225,15 @@ class GzipHost(http.server.SimpleHTTPRequestHandler):
             body = gzip.compress(body, 6)
             self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
-        for name, value in self.headers_to_send.items():
-            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @contextmanager
 def gzip_served(site: Path) -> Iterator[str]:
-    host = type("Host", (GzipHost,), {"headers_to_send": read_headers(site)})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a: host(*a, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url, server = serve(site, read_headers(site), GzipHost)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url
     finally:
         server.shutdown()
         server.server_close()
@@ -275,7 +244,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
@@ -330,7 +299,7 @@ def run_lighthouse(url: str, tmp: Path) -> dict[str, Any]:
             [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
              "--only-categories=performance,accessibility,best-practices,seo",
              f"--chrome-flags={flags}"],
-            env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+            env={**os.environ, "CHROME_PATH": _chromium_path()}, capture_output=True, text=True,
         )  # fmt: skip
         if result.returncode == 0:
             report = json.loads(out.read_text())
@@ -590,7 +559,7 @@ def write_report(tables: list[str], started: datetime) -> None:
             "",
             f"- **Date**: {started:%Y-%m-%d %H:%M} UTC",
             f"- **Machine**: {machine()}",
-            f"- **Tools**: {tools}; Chromium at {CHROMIUM}; Lighthouse from npm",
+            f"- **Tools**: {tools}; Chromium at {_chromium_path()}; Lighthouse from npm",
             "- **Reproduce**: `make bench` from a fresh clone (it installs Lighthouse into",
             "  `build/bench/` with npm), or `python bench/run.py` in the project's `.venv`.",
             "- **Data**: `bench/synthetic.py` counties of "

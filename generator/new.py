@@ -172,7 +172,7 @@ def _typed(field: Field, value: str) -> Any:
             return value  # check says what is wrong with it, at its line
     if field.kind == "yes/no":
         return value.strip().lower() in ("yes", "y", "true")
-    if field.kind in ("text",):
+    if field.kind == "text":
         return value.strip()
     items = CommentedSeq(v.strip() for v in value.split(",") if v.strip())
     if field.kind == "disciplines":

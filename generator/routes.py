@@ -61,7 +61,7 @@ def routes(site: Site) -> list[Route]:
     built_in = Problem("(built-in page)", 1, "", "")
     table = [Route(path, template, source, built_in) for path, template, source in PAGES]
     if project.accessibility is not None:  # else content/accessibility.md is the statement
-        statement = project.sources["accessibility.yaml"].problem(("accessibility",), "")
+        statement = project.accessibility.problem(None, "")
         table.append(
             Route(
                 "accessibility.md",

@@ -152,13 +152,8 @@ def warnings(project: Project, today: date) -> list[Problem]:
             f"warning: the website was last tested on {statement.tested}, over a year ago: "
             "test it again and update the statement (GOV.UK asks for a yearly review)"
         )
-        found.append(_where(project, "accessibility.yaml", ("accessibility", "tested"), msg))
+        found.append(statement.problem("tested", msg))
     return sorted(found)
-
-
-def _where(project: Project, name: str, loc: Loc, message: str) -> Problem:
-    source = project.sources.get(name)
-    return source.problem(loc, message) if source else Problem(f"data/{name}", 1, "", message)
 
 
 def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page | None:
@@ -244,7 +239,11 @@ def _validate_file(
     if typing.get_origin(schema.model_fields[key].annotation) is not list or not isinstance(
         items, list
     ):
-        return _report(schema, source.data, source, (), problems, context), []
+        whole = _report(schema, source.data, source, (), problems, context)
+        single = getattr(whole, key, None)
+        if isinstance(single, models.Record):  # site:, accessibility: one record, located too
+            single._locate = functools.partial(_locate, source, (key,))
+        return whole, []
     shell = _report(schema, {**source.data, key: []}, source, (), problems)
     records, positions = [], []
     for i, item in enumerate(items):

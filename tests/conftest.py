@@ -80,6 +80,19 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
+def page_paths(sample_site: Path) -> list[str]:
+    """Every HTML page of the built sample, as a URL path relative to the site root."""
+    paths = []
+    for file in sorted(sample_site.glob("**/index.html")):
+        parent = file.parent.relative_to(sample_site).as_posix()
+        paths.append("" if parent == "." else parent + "/")
+    if (sample_site / "404.html").exists():
+        paths.append("404.html")
+    assert paths, f"no pages found in {sample_site}"
+    return paths
+
+
+@pytest.fixture(scope="session")
 def site_url(sample_site: Path) -> Iterator[str]:
     """Base URL (ending in /) of the built sample site served on 127.0.0.1, with its
     security headers (so every browser test also runs under its Content-Security-Policy)."""
@@ -129,9 +142,12 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def serve(site: Path, headers: dict[str, str]) -> tuple[str, http.server.ThreadingHTTPServer]:
-    """Serve ``site`` on 127.0.0.1 with ``headers``; the caller shuts the server down."""
-    host = type("Host", (StaticHost,), {"headers_to_send": headers})
+def serve(
+    site: Path, headers: dict[str, str], kind: type[StaticHost] = StaticHost
+) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve ``site`` on 127.0.0.1 with ``headers`` (by ``kind`` of host: the benchmark's
+    compresses with gzip); the caller shuts the server down."""
+    host = type("Host", (kind,), {"headers_to_send": headers})
     handler = functools.partial(host, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

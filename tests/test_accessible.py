@@ -38,24 +38,14 @@ WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "he
 
 
 @pytest.fixture(scope="module")
-def paths(sample_site: Path) -> list[str]:
-    """Every page of the built sample, as a path under the site's root."""
-    found = []
-    for file in sorted(sample_site.rglob("index.html")):
-        parent = file.parent.relative_to(sample_site).as_posix()
-        found.append("" if parent == "." else parent + "/")
-    return [*found, "404.html"]
-
-
-@pytest.fixture(scope="module")
-def axe_findings(browser: Browser, site_url: str, paths: list[str]) -> list[str]:
+def axe_findings(browser: Browser, site_url: str, page_paths: list[str]) -> list[str]:
     """Every axe violation, at both widths, one line per element."""
     axe = Axe()
     found = []
     for viewport in WIDTHS.values():
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
-        for path in paths:
+        for path in page_paths:
             page.goto(site_url + path, wait_until="load")
             report = axe.run(page, options={"resultTypes": ["violations"]})
             for rule in report.response["violations"]:
@@ -147,11 +137,11 @@ _OUTLINE = """() => {
 
 
 def test_landmarks_headings_language_and_link_text(
-    context: BrowserContext, site_url: str, paths: list[str]
+    context: BrowserContext, site_url: str, page_paths: list[str]
 ) -> None:
     page = context.new_page()
     problems = []
-    for path in paths:
+    for path in page_paths:
         page.goto(site_url + path, wait_until="load")
         seen = page.evaluate(_OUTLINE)
         where = path or "/"
@@ -301,10 +291,10 @@ _STATE = """() => JSON.stringify({
 
 
 def test_no_single_key_changes_a_page(
-    context: BrowserContext, site_url: str, paths: list[str]
+    context: BrowserContext, site_url: str, page_paths: list[str]
 ) -> None:
     page = context.new_page()
-    service = next(p for p in paths if p.startswith("services/") and p.count("/") == 2)
+    service = next(p for p in page_paths if p.startswith("services/") and p.count("/") == 2)
     changed = []
     for path in ["", "services/", service, "accessibility/"]:
         page.goto(site_url + path, wait_until="load")
@@ -323,13 +313,13 @@ def test_no_single_key_changes_a_page(
 
 
 def test_pages_reflow_at_320_px_and_with_text_at_200_percent(
-    browser: Browser, site_url: str, paths: list[str]
+    browser: Browser, site_url: str, page_paths: list[str]
 ) -> None:
     sideways = []
     for viewport, zoom in (({"width": 320, "height": 640}, 1), ({"width": 1280, "height": 800}, 2)):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
-        for path in paths:
+        for path in page_paths:
             page.goto(site_url + path, wait_until="load")
             if zoom != 1:
                 page.evaluate(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,19 +29,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context()
     yield context
     context.close()
-
-
-@pytest.fixture(scope="session")
-def page_paths(sample_site: Path) -> list[str]:
-    """Every HTML page of the site, as a URL path relative to the site root."""
-    paths = []
-    for file in sorted(sample_site.glob("**/index.html")):
-        parent = file.parent.relative_to(sample_site).as_posix()
-        paths.append("" if parent == "." else parent + "/")
-    if (sample_site / "404.html").exists():
-        paths.append("404.html")
-    assert paths, f"no pages found in {sample_site}"
-    return paths
 
 
 @dataclass

@@ -28,9 +28,14 @@ def test_the_guide_has_an_example_for_every_task() -> None:
     assert "data/updates.yaml" in files and "data/documents.yaml" in files
 
 
+@pytest.fixture(scope="module")
+def sample_warnings() -> int:
+    return len(check(ROOT, TODAY).warnings)
+
+
 @pytest.mark.parametrize(("file", "text"), EXAMPLES, ids=[f for f, _ in EXAMPLES])
 def test_each_example_added_to_the_sample_passes_check(
-    tmp_path: Path, file: str, text: str
+    tmp_path: Path, file: str, text: str, sample_warnings: int
 ) -> None:
     root = copy_project(tmp_path / "project")
     target = root / file
@@ -43,5 +48,17 @@ def test_each_example_added_to_the_sample_passes_check(
     if file.endswith(("services.yaml", "updates.yaml")):
         kind = "services" if "services" in file else "updates"
         assert f"{kind}/{added}.md" in outcome.pages
-    before = check(ROOT, TODAY).warnings
-    assert len(outcome.warnings) == len(before), "the example draws a warning"
+    assert len(outcome.warnings) == sample_warnings, "the example draws a warning"
+
+
+def test_the_readmes_service_example_is_a_new_service_that_passes_check(tmp_path: Path) -> None:
+    """It once reused the id of a sample service, so copying it made a duplicate."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### A service record", 1)[1].split("```yaml\nservices:\n", 1)[1]
+    record = example.split("```", 1)[0]
+    root = copy_project(tmp_path / "project")
+    services = root / "data" / "services.yaml"
+    services.write_text(services.read_text(encoding="utf-8") + record, "utf-8")
+    (added,) = re.findall(r"^  - id: (\S+)", record, re.M)
+    assert added not in {s.id for s in check(ROOT, TODAY).project.services}
+    assert added in {s.id for s in check(root, TODAY).project.services}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,7 @@ from .conftest import TODAY
 
 FIXTURE = Path(__file__).parent / "fixtures" / "golden"
 GOLDEN = Path(__file__).parent / "golden"
+SAMPLE = Path(__file__).resolve().parent.parent
 
 
 def render(root: Path = FIXTURE) -> dict[str, bytes]:
@@ -157,3 +160,11 @@ def test_a_hand_written_page_cannot_take_a_generated_pages_place(tmp_path: Path)
         "content/timeline.md:1: would have the same address as the page timeline.md "
         "(from (built-in page):1); rename one",
     ]
+
+
+def test_a_survey_not_yet_open_promises_no_link_it_does_not_show() -> None:
+    """It said "The link will work from…", with no link anywhere on the page."""
+    raw = render(SAMPLE)["surveys.md"].decode()
+    page = htmllib.unescape(re.sub(r"&#(\d+);", lambda m: chr(int(m[1])), raw))
+    assert "You can take part from 15 February 2027, when the link will be on this page" in page
+    assert "link will work" not in page

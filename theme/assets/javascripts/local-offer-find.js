@@ -26,8 +26,6 @@
   var next = 0;
   var asked = 0; // the latest question; answers to older ones are dropped
 
-  form.hidden = false;
-  Array.prototype.forEach.call(document.querySelectorAll(".lo-nojs"), function (el) { el.hidden = true; });
 
   function pagefind() {
     if (!loading) {
