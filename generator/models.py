@@ -6,12 +6,18 @@ arrives from ``load`` as text, so pydantic's type conversion is the only place w
 (disciplines, strands, levels, audiences, areas, needs, delivery settings) are data in
 ``data/vocabularies.yaml``; fields that use them hold term ids and are checked against that
 file in ``validate``. Service fields map onto Open Referral UK 3.0 (see ``oruk_service``).
+
+Each field's docstring is what an editor shows beside it (``schema`` turns these models into
+the JSON Schemas VS Code reads), so it is written for the people who edit the data. What an
+``AfterValidator`` checks is invisible to a JSON Schema, so each such check also carries the
+schema keywords that say the same (``_check``'s pattern, ``_term``'s vocabulary).
 """
 
 from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -21,6 +27,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PrivateAttr,
     ValidationInfo,
     model_validator,
@@ -33,7 +41,9 @@ from .sanitise import MarkdownError, markdown_html
 class Record(BaseModel):
     """Base of every record: closed, immutable, surrounding spaces trimmed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True
+    )
     #: Where the record was typed, set by ``validate``: a function from a field's path
     #: to a located problem (so later checks never look records up by list position).
     _locate: Any = PrivateAttr(default=None)
@@ -46,7 +56,23 @@ class Record(BaseModel):
         return located
 
 
-def _check(pattern: str, what: str) -> AfterValidator:
+class _Checked:
+    """A check pydantic runs on a parsed value, and the JSON Schema keywords that tell an
+    editor the same (a JSON Schema cannot see inside a validator function)."""
+
+    def __init__(self, func: Callable[..., Any], **keywords: Any) -> None:
+        self.func, self.keywords = func, keywords
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return AfterValidator(self.func).__get_pydantic_core_schema__(source, handler)
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {**handler(core), **self.keywords}
+
+
+def _check(pattern: str, what: str, *, digits: bool = False) -> _Checked:
+    """Text that must match ``pattern``; with ``digits`` the schema also takes a whole
+    number (YAML 1.2 reads ``01632960000`` as one, where ``check`` keeps the text)."""
     regex = re.compile(pattern)
 
     def check(value: str) -> str:
@@ -54,12 +80,22 @@ def _check(pattern: str, what: str) -> AfterValidator:
             raise ValueError(f"'{shown(value)}' is not {what}")
         return value
 
-    return AfterValidator(check)
+    return _Checked(check, pattern=f"^(?:{pattern})$", **({"x-digits": True} if digits else {}))
 
 
 def _as_list(value: Any) -> Any:
     """Let people write ``levels: universal`` for a one-item list."""
     return [value] if isinstance(value, str) else value
+
+
+def _one_or_list(schema: dict[str, Any]) -> None:
+    """The schema of a list that may be written as its one item (``_as_list``)."""
+    words = ("title", "description", "default")
+    about: dict[str, Any] = {key: schema.pop(key) for key in words if key in schema}
+    items = schema.pop("items")
+    array = {**schema, "type": "array", "items": items}
+    schema.clear()
+    schema.update(about, anyOf=[items, array])
 
 
 class Prose(str):
@@ -90,7 +126,11 @@ def _prose(value: str) -> Prose:
 #: Non-empty text; may be several lines in YAML but is shown as plain text.
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 #: Markdown text: headings (###), lists, emphasis and links; raw HTML is removed.
-Markdown = Annotated[str, Field(min_length=1, max_length=50_000), AfterValidator(_prose)]
+Markdown = Annotated[
+    str,
+    Field(min_length=1, max_length=50_000, json_schema_extra={"x-markdown": True}),
+    AfterValidator(_prose),
+]
 #: Lower-case id used in page addresses: letters, digits and single hyphens.
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MAX_ID = 60  # page file names stay far below every file system's limit
@@ -104,7 +144,9 @@ def _slug(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
+Slug = Annotated[
+    str, _Checked(_slug, pattern=f"^{SLUG.pattern}$", maxLength=MAX_ID, **{"x-digits": True})
+]
 
 
 def _sane_date(value: date) -> date:
@@ -113,18 +155,21 @@ def _sane_date(value: date) -> date:
     return value
 
 
-Date = Annotated[date, AfterValidator(_sane_date)]
+Date = Annotated[date, _Checked(_sane_date, pattern=r"^(?:19\d\d|20\d\d|2100)-\d\d-\d\d$")]
 #: A web address people can open: only https and http (no javascript: or data:).
 WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web address (https://…)")]
 #: An email address.
 Email = Annotated[str, _check(r"[^@\s<>()\[\]\"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "an email")]
 #: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
-Phone = Annotated[str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567")]
+Phone = Annotated[
+    str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567", digits=True)
+]
 
 
-def _in(vocabulary: str) -> AfterValidator:
+def _in(vocabulary: str) -> _Checked:
     """A term id that must be in ``vocabulary``, when validation is given the vocabularies
-    as context (``validate`` reads ``vocabularies.yaml`` first, then the records)."""
+    as context (``validate`` reads ``vocabularies.yaml`` first, then the records); the
+    schema lists the project's ids there (``schema``)."""
 
     def check(value: str, info: ValidationInfo) -> str:
         context = info.context or {}
@@ -132,27 +177,25 @@ def _in(vocabulary: str) -> AfterValidator:
             raise ValueError(f"'{value}' is not one of {context['choices'][vocabulary]}")
         return value
 
-    return AfterValidator(check)
+    return _Checked(check, **{"x-vocabulary": vocabulary})
 
+
+#: A list that may be written as its one item (``levels: universal``), with one at least.
+AsList = BeforeValidator(_as_list)
+OneOrMore = Field(min_length=1, json_schema_extra=_one_or_list)
 
 #: Fields holding ids of a vocabulary; in lists, one id may be written without a list.
 DisciplineId = Annotated[Slug, _in("disciplines")]
-LevelIds = Annotated[
-    list[Annotated[Slug, _in("levels")]], BeforeValidator(_as_list), Field(min_length=1)
+LevelIds = Annotated[list[Annotated[Slug, _in("levels")]], AsList, OneOrMore]
+StrandIds = Annotated[list[Annotated[Slug, _in("strands")]], AsList, OneOrMore]
+AudienceIds = Annotated[list[Annotated[Slug, _in("audiences")]], AsList, OneOrMore]
+AreaIds = Annotated[list[Annotated[Slug, _in("areas")]], AsList, OneOrMore]
+DeliveryIds = Annotated[list[Annotated[Slug, _in("delivery")]], AsList, OneOrMore]
+NeedIds = Annotated[
+    list[Annotated[Slug, _in("needs")]],
+    AsList,
+    Field(json_schema_extra=_one_or_list),
 ]
-StrandIds = Annotated[
-    list[Annotated[Slug, _in("strands")]], BeforeValidator(_as_list), Field(min_length=1)
-]
-AudienceIds = Annotated[
-    list[Annotated[Slug, _in("audiences")]], BeforeValidator(_as_list), Field(min_length=1)
-]
-AreaIds = Annotated[
-    list[Annotated[Slug, _in("areas")]], BeforeValidator(_as_list), Field(min_length=1)
-]
-DeliveryIds = Annotated[
-    list[Annotated[Slug, _in("delivery")]], BeforeValidator(_as_list), Field(min_length=1)
-]
-NeedIds = Annotated[list[Annotated[Slug, _in("needs")]], BeforeValidator(_as_list)]
 Age = Annotated[int, Field(ge=0, le=25)]
 
 
@@ -163,29 +206,47 @@ class Term(Record):
     """One entry of a vocabulary."""
 
     id: Slug
+    """The id that records use for this term: a-z, 0-9 and hyphens, such as speech-therapy."""
     name: Text
+    """The term's name, as professionals know it."""
     description: Text | None = None
-    plain: Text | None = None  # the name in families' words: "Help for every child"
-    explain: Text | None = None  # one line in families' words, shown beside the plain name
-    synonyms: list[Text] = []  # other words search finds it by: "autism", a town in an area
+    """A sentence on what the term means."""
+    plain: Text | None = None
+    """The name in families' words, such as "Help for every child"."""
+    explain: Text | None = None
+    """One line in families' words, shown beside the plain name."""
+    synonyms: list[Text] = []
+    """Other words search finds it by, such as "autism", or the towns of an area."""
 
 
 class AudienceTerm(Term):
     """An audience also gets a landing page, which opens with ``intro``."""
 
     intro: Markdown
-    plain_words: bool = False  # its page names terms by their ``plain`` names (families)
-    reading: Literal["adult", "child"] = "adult"  # "child": its page is written for 8-11s
+    """Markdown that opens the audience's landing page."""
+    plain_words: bool = False
+    """yes: the audience's page names terms by their plain names (for families)."""
+    reading: Literal["adult", "child"] = "adult"
+    """child: the audience's page is written for readers aged 8 to 11."""
 
 
 class Vocabularies(Record):
+    """The word lists that the other data files use, by each term's id."""
+
     disciplines: list[Term] = Field(min_length=1)
+    """The therapies, such as speech and language therapy and physiotherapy."""
     strands: list[Term] = Field(min_length=1)
+    """The Balanced System® strands, such as family support."""
     levels: list[Term] = Field(min_length=1)
+    """The Balanced System® levels: universal, targeted and specialist."""
     audiences: list[AudienceTerm] = Field(min_length=1)
+    """Who the site speaks to; each audience gets a landing page."""
     areas: list[Term] = Field(min_length=1)
+    """The areas that services cover."""
     needs: list[Term] = []
-    delivery: list[Term] = Field(min_length=1)  # settings a service is delivered in
+    """Needs that families look for help with, such as stammering."""
+    delivery: list[Term] = Field(min_length=1)
+    """Where a service is delivered: clinic, school, home, online…"""
 
 
 # --- site.yaml ----------------------------------------------------------------------------
@@ -194,10 +255,18 @@ class Vocabularies(Record):
 class ContactDetails(Record):
     """How to reach the project team, also the "get this information another way" route."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": [k]} for k in ("phone", "email", "address")]}
+    )
+
     phone: Phone | None = None
+    """A UK phone number, such as 0300 123 4567."""
     email: Email | None = None
+    """An email address."""
     address: Text | None = None
+    """A postal address."""
     hours: Text | None = None
+    """When someone answers, such as "Monday to Friday, 9am to 5pm"."""
 
     @model_validator(mode="after")
     def _some_way(self) -> ContactDetails:
@@ -207,9 +276,14 @@ class ContactDetails(Record):
 
 
 class Link(Record):
+    """A link to another website."""
+
     title: Text
+    """The link's words, such as "Impartial advice (SENDIASS)"."""
     url: WebUrl
+    """The web address, starting https://"""
     description: Text | None = None
+    """A sentence on what people find there."""
 
 
 def _printable_as_is(value: str) -> str:
@@ -222,18 +296,30 @@ def _printable_as_is(value: str) -> str:
 class Site(Record):
     """Project-wide settings shown on the home page and every page's footer."""
 
-    name: Text  # the project's full name, on the home page
-    short_name: Annotated[Text, AfterValidator(_printable_as_is)]  # header and page titles
-    description: Text | None = None  # one sentence for search engines and link previews
-    site_url: WebUrl | None = None  # where the site is published, e.g. https://example.org/offer/
-    work: Text = "project"  # the word for the work: "project", "programme", "service"…
-    organisations: list[Text] = Field(min_length=1)  # who commissions and runs the project
-    summary: Markdown  # what the project is, opening the home page
+    name: Text
+    """The project's full name, on the home page."""
+    short_name: Annotated[Text, _Checked(_printable_as_is, pattern='^[^<>"`]*$')]
+    """The name in the header and in page titles; no < > " or `."""
+    description: Text | None = None
+    """One sentence for search engines and link previews."""
+    site_url: WebUrl | None = None
+    """Where the site is published, such as https://example.org/offer/"""
+    work: Text = "project"
+    """The word for the work: "project", "programme", "service"…"""
+    organisations: list[Text] = Field(min_length=1)
+    """Who commissions and runs the project, one per item."""
+    summary: Markdown
+    """Markdown saying what the project is; it opens the home page."""
     contact: ContactDetails
-    feedback_url: WebUrl  # "tell us what you think" on every page
-    other_formats: Markdown  # how to get the information without the internet
-    help_links: list[Link] = []  # impartial advice (SENDIASS), complaints, EHC assessment
-    review_months: Annotated[int, Field(ge=1, le=60)] = 12  # a service is stale after this
+    """How to reach the project team: at least one of phone, email or address."""
+    feedback_url: WebUrl
+    """Where "tell us what you think" on every page leads."""
+    other_formats: Markdown
+    """Markdown saying how to get the information without the internet."""
+    help_links: list[Link] = []
+    """Impartial advice (SENDIASS), complaints, asking for an EHC needs assessment…"""
+    review_months: Annotated[int, Field(ge=1, le=60)] = 12
+    """Months after last_reviewed that a service is shown as due for review."""
 
 
 # --- services.yaml ------------------------------------------------------------------------
@@ -243,15 +329,28 @@ class Access(Record):
     """How a family gets the service (SEND Regulations Schedule 2)."""
 
     referral_route: Text
+    """How to get the service, in a sentence or two."""
     who_can_refer: list[Text] = []
+    """Who may refer, one per item, such as "Health visitors"."""
     self_referral: bool
-    referral_form: WebUrl | None = None  # for professionals: where the form is
+    """yes if families can ask for the service themselves; no if someone must refer them."""
+    referral_form: WebUrl | None = None
+    """For professionals: the web address of the referral form."""
 
 
 class ServiceContact(Record):
+    """How families reach the service: at least one of phone, email or web."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": [k]} for k in ("phone", "email", "web")]}
+    )
+
     phone: Phone | None = None
+    """A UK phone number, such as 0300 123 4567."""
     email: Email | None = None
+    """An email address."""
     web: WebUrl | None = None
+    """The service's web page, starting https://"""
 
     @model_validator(mode="after")
     def _some_way(self) -> ServiceContact:
@@ -261,39 +360,82 @@ class ServiceContact(Record):
 
 
 class Location(Record):
+    """A place where the service is given."""
+
     name: Text
+    """The place's name, such as "Chelmsford Children's Centre"."""
     address: Text | None = None
+    """Its street address."""
     postcode: (
         Annotated[str, _check(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}", "a UK postcode")] | None
     ) = None
-    accessibility: Text | None = None  # step-free access, parking, hearing loop…
+    """A UK postcode, such as CM1 1QH."""
+    accessibility: Text | None = None
+    """Step-free access, parking, a hearing loop…"""
+
+
+def _ages_in_order() -> dict[str, Any]:
+    """``min_age`` not above ``max_age``, as a JSON Schema: one rule for each age."""
+    return {
+        "allOf": [
+            {
+                "if": {"properties": {"min_age": {"const": age}}, "required": ["min_age"]},
+                "then": {"properties": {"max_age": {"minimum": age}}},
+            }
+            for age in range(1, 26)
+        ]
+    }
 
 
 class Service(Record):
     """One service of the offer. ORUK 3.0 names in brackets where they differ."""
 
+    model_config = ConfigDict(json_schema_extra=_ages_in_order())
+
     id: Slug
+    """The service's id, part of its page address: a-z, 0-9 and hyphens. Never reuse one."""
     name: Text
-    summary: Annotated[str, Field(min_length=1, max_length=200)] | None = None  # one line
+    """The service's name, as families will know it."""
+    summary: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    """One line (up to 200 characters) shown in lists; otherwise the description's start."""
     status: Literal["active", "inactive", "defunct", "temporarily closed"] = "active"
+    """active (the usual), temporarily closed, inactive or defunct (no longer offered)."""
     organisation: Text  # (organization.name)
+    """Who runs the service."""
     description: Markdown
+    """Markdown saying what the service does and what a family can expect."""
     discipline: DisciplineId  # (attributes: discipline taxonomy)
+    """The therapy: an id from disciplines in vocabularies.yaml."""
     levels: LevelIds  # Balanced System levels (attributes)
+    """Balanced System® levels: ids from levels in vocabularies.yaml."""
     strands: StrandIds  # Balanced System strands (attributes)
+    """Balanced System® strands: ids from strands in vocabularies.yaml."""
     audiences: AudienceIds
+    """Who it is for: ids from audiences in vocabularies.yaml."""
     needs: NeedIds = []
+    """Needs it helps with: ids from needs in vocabularies.yaml."""
     min_age: Age | None = None  # (minimum_age)
+    """The youngest age it is for, in years (0 to 25)."""
     max_age: Age | None = None  # (maximum_age)
+    """The oldest age it is for, in years (0 to 25)."""
     eligibility: Text  # (eligibilitys)
+    """Who can use it, such as "Children living in Thurrock"."""
     access: Access
+    """How a family gets the service."""
     cost: Text = "Free"  # (cost_options)
+    """What it costs; Free when left out."""
     contact: ServiceContact  # (email, url, contacts.phones)
+    """How families reach it: at least one of phone, email or web."""
     delivery: DeliveryIds  # clinic, school, home, online… (attributes)
+    """Where it is given: ids from delivery in vocabularies.yaml."""
     locations: list[Location] = []  # (service_at_locations)
+    """The places where it is given."""
     opening_times: Text | None = None  # (schedules.description)
+    """When it is open, such as "Tuesdays, 9.30am to 12 noon"."""
     areas: AreaIds  # (service_areas)
+    """The areas it covers: ids from areas in vocabularies.yaml."""
     last_reviewed: Date  # (assured_date)
+    """The day someone last checked this entry, written YYYY-MM-DD."""
 
     def review_due_after(self, months: int) -> date:
         """The day this entry falls out of date: ``months`` after ``last_reviewed``."""
@@ -316,22 +458,34 @@ class Update(Record):
     """A piece of project news; it gets a page of its own."""
 
     id: Slug
+    """The update's id, part of its page address: a-z, 0-9 and hyphens."""
     date: Date
+    """The day it was published, written YYYY-MM-DD."""
     title: Text
+    """The headline."""
     summary: Text
+    """One or two sentences, shown in the list of updates."""
     body: Markdown
+    """Markdown: the whole update."""
     audiences: AudienceIds
+    """Who it is for: ids from audiences in vocabularies.yaml."""
 
 
 class Stage(Record):
     """A stage of the project timeline; ``end`` left out means "onwards"."""
 
     id: Slug
+    """The stage's id: a-z, 0-9 and hyphens."""
     title: Text
+    """The stage's name."""
     start: Date
+    """The day it starts, written YYYY-MM-DD; after the stage before ends."""
     end: Date | None = None
+    """The day it ends, written YYYY-MM-DD; leave out while it goes on."""
     summary: Text
+    """What happens in this stage."""
     steps: list[Text] = []
+    """Its steps, one per item."""
 
     @model_validator(mode="after")
     def _order(self) -> Stage:
@@ -343,16 +497,35 @@ class Stage(Record):
 class Document(Record):
     """A document: a page or file under ``content/`` (``file``) or elsewhere (``url``)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["file"]}, {"required": ["url"]}]}
+    )
+
     id: Slug
+    """The document's id: a-z, 0-9 and hyphens."""
     title: Text
+    """The document's title."""
     date: Date
+    """The day it was published, written YYYY-MM-DD."""
     summary: Text
+    """One or two sentences on what is in it."""
     audiences: AudienceIds
-    file: Text | None = None  # path under content/, e.g. documents/introduction.md
+    """Who it is for: ids from audiences in vocabularies.yaml."""
+    file: (
+        Annotated[
+            Text, Field(json_schema_extra={"pattern": r"^(?![/\\])(?!(?:.*/)?\.\.(?:/|$))[^\\:]*$"})
+        ]
+        | None
+    ) = None
+    """A page or file under content/, such as documents/introduction.md; or give url."""
     url: WebUrl | None = None
-    format: Text | None = None  # for url: e.g. "PDF"; worked out from the name for file
-    size: Text | None = None  # for url: e.g. "1.2 MB"; measured for file
-    pages: Annotated[int, Field(ge=1)] | None = None  # for PDFs
+    """The address of a document kept elsewhere; or give file."""
+    format: Text | None = None
+    """For url: such as "PDF"; worked out from the name for file."""
+    size: Text | None = None
+    """For url: such as "1.2 MB"; measured for file."""
+    pages: Annotated[int, Field(ge=1)] | None = None
+    """For a PDF: how many pages."""
 
     @model_validator(mode="after")
     def _one_place(self) -> Document:
@@ -365,23 +538,36 @@ class Outcome(Record):
     """What was heard and what changed: the published response ("You said, we did")."""
 
     published: Date
+    """The day the outcome was published, written YYYY-MM-DD."""
     heard: list[Text] = Field(min_length=1)
+    """What people told you, one point per item ("You said")."""
     changed: list[Text] = Field(min_length=1)
+    """What was done about it, one point per item ("We did")."""
 
 
 class Survey(Record):
     """A survey, consultation or event; open or not is worked out from the dates."""
 
     id: Slug
+    """The survey's id: a-z, 0-9 and hyphens."""
     title: Text
+    """Its title."""
     kind: Literal["survey", "consultation", "event"] = "survey"
+    """survey (when left out), consultation or event."""
     summary: Text
+    """What it is about and who it is for."""
     link: WebUrl
+    """Where to take part, starting https://"""
     opens: Date
+    """The day it opens, written YYYY-MM-DD."""
     closes: Date
+    """The day it closes, written YYYY-MM-DD."""
     audiences: AudienceIds
-    other_ways: Text | None = None  # how to take part without the link
+    """Who it is for: ids from audiences in vocabularies.yaml."""
+    other_ways: Text | None = None
+    """How to take part without the link, such as by phone or on paper."""
     outcome: Outcome | None = None
+    """Once it has closed: what you heard and what changed ("You said, we did")."""
 
     @model_validator(mode="after")
     def _order(self) -> Survey:
@@ -399,68 +585,109 @@ Criterion = Annotated[str, _check(r"[1-4]\.[1-9]\.[1-9][0-9]?", "a WCAG criterio
 class KnownIssue(Record):
     """A part of the site that fails WCAG (GOV.UK's "non-compliance with the regulations")."""
 
-    issue: Text  # what people meet, in plain words
-    criterion: Criterion  # the WCAG 2.2 success criterion it fails
-    plan: Text  # what will be done about it
-    fix_by: Date  # when it will be fixed
+    issue: Text
+    """What people meet, in plain words."""
+    criterion: Criterion
+    """The WCAG 2.2 success criterion it fails, such as 1.4.3."""
+    plan: Text
+    """What will be done about it."""
+    fix_by: Date
+    """When it will be fixed, written YYYY-MM-DD."""
 
 
 class Exemption(Record):
     """Content that is not fixed, and why: a disproportionate burden, or out of scope."""
 
-    content: Text  # what it is
-    reason: Text  # why it is not fixed (the assessment, or the regulation that exempts it)
+    content: Text
+    """What it is."""
+    reason: Text
+    """Why it is not fixed: the assessment, or the regulation that exempts it."""
 
 
 class Accessibility(Record):
     """The accessibility statement, in the sections of GOV.UK's model statement."""
 
-    scope: Text  # which website(s) the statement covers
-    tested: Date  # when the website was last tested; ``check`` warns after a year
-    tested_by: Text  # who tested it
-    method: list[Text] = Field(min_length=1)  # how it was tested, one way per item
-    prepared: Date  # when the statement was first prepared
-    reviewed: Date  # when it was last reviewed
-    response_days: Annotated[int, Field(ge=1, le=60)] = 10  # working days to answer a request
-    known_issues: list[KnownIssue] = []  # empty only while the tests find nothing
+    scope: Text
+    """Which website or websites the statement covers."""
+    tested: Date
+    """When the website was last tested, written YYYY-MM-DD; check warns after a year."""
+    tested_by: Text
+    """Who tested it."""
+    method: list[Text] = Field(min_length=1)
+    """How it was tested, one way per item."""
+    prepared: Date
+    """When the statement was first prepared, written YYYY-MM-DD."""
+    reviewed: Date
+    """When it was last reviewed, written YYYY-MM-DD."""
+    response_days: Annotated[int, Field(ge=1, le=60)] = 10
+    """Working days within which a request for another format is answered."""
+    known_issues: list[KnownIssue] = []
+    """Every failure the tests or people have found; empty only while there are none."""
     disproportionate_burden: list[Exemption] = []
+    """What would be a disproportionate burden to fix, and the assessment."""
     not_in_scope: list[Exemption] = []
-    improvements: list[Text] = []  # what is being done to improve accessibility
+    """Content the regulations do not cover, and why."""
+    improvements: list[Text] = []
+    """What is being done to improve accessibility, one per item."""
 
 
 # --- the files ----------------------------------------------------------------------------
 
 
 class SiteFile(Record):
+    """data/site.yaml: the project's settings."""
+
     site: Site
+    """The project's name, contact details and links."""
 
 
 class VocabulariesFile(Record):
+    """data/vocabularies.yaml: the word lists."""
+
     vocabularies: Vocabularies
+    """The word lists; records use each term by its id."""
 
 
 class ServicesFile(Record):
+    """data/services.yaml, or a file of data/services/: services of the offer."""
+
     services: list[Service] = []
+    """The services, one per item starting "- id:"."""
 
 
 class UpdatesFile(Record):
+    """data/updates.yaml: the project's news."""
+
     updates: list[Update] = []
+    """The updates, one per item starting "- id:"."""
 
 
 class TimelineFile(Record):
+    """data/timeline.yaml: the stages of the project."""
+
     timeline: list[Stage] = []
+    """The stages in order, one per item starting "- id:"."""
 
 
 class DocumentsFile(Record):
+    """data/documents.yaml: the project's documents."""
+
     documents: list[Document] = []
+    """The documents, one per item starting "- id:"."""
 
 
 class SurveysFile(Record):
+    """data/surveys.yaml: surveys, consultations and events."""
+
     surveys: list[Survey] = []
+    """The surveys, consultations and events, one per item starting "- id:"."""
 
 
 class AccessibilityFile(Record):
+    """data/accessibility.yaml: the accessibility statement."""
+
     accessibility: Accessibility
+    """The statement, in the sections of GOV.UK's model."""
 
 
 #: The files that hold a list of records, and the key of that list.

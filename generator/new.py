@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .errors import DataError, Problem
+from .schema import modeline
 from .validate import load_project
 
 
@@ -134,13 +135,17 @@ def add_record(
         record.yaml_add_eol_comment(comment, field_name)
     record.move_to_end("id", last=False)
     path = root / "data" / name
-    before = path.read_text(encoding="utf-8") if path.exists() else f"{key}:\n"
+    existed = path.exists()
+    before = path.read_text(encoding="utf-8") if existed else f"{modeline(name)}\n{key}:\n"
     text = before.rstrip("\n") + "\n" + _dumped(record, kind, today)
     path.write_text(text, encoding="utf-8")
     try:
         after = load_project(root)
     except DataError:
-        path.write_text(before, encoding="utf-8")  # nothing lost: the file as it was
+        if existed:
+            path.write_text(before, encoding="utf-8")  # nothing lost: the file as it was
+        else:
+            path.unlink()
         raise
     added = next(r for r in getattr(after, key) if r.id == record["id"])
     return str(record["id"]), added.problem("id", "")

@@ -18,6 +18,7 @@ from .load import load_all
 from .model import Site, build_model
 from .render import environment, render_site
 from .routes import builder_config
+from .schema import SCHEMAS_DIR, out_of_date, write_schemas
 from .today import today_from_env
 from .validate import Project, validate, warnings
 from .write import DOCS_DIR, project_lock, refuse_links, refuse_links_inside, write_pages
@@ -53,7 +54,7 @@ def run(
     """
     root = root.resolve()
     today = today or today_from_env()
-    refuse_links(root, "theme", "build")  # (links as data/ and content/ are load's problems)
+    refuse_links(root, "theme", "build", SCHEMAS_DIR)  # (data/ and content/: load's problems)
     refuse_links_inside(root, "theme")
     if until == "build":  # refuse an unsafe site folder before doing any work
         refuse_links(root, "site")
@@ -63,8 +64,10 @@ def run(
     pages = render_site(site, environment(root), zensical=builder == "zensical")
     outcome = Outcome(project, site, pages, warnings(project, today))
     if until == "check":
+        outcome.warnings += out_of_date(root, project.vocabularies)  # the editor's schemas
         return outcome
     with project_lock(root):  # one build or preview of a project writes at a time
+        write_schemas(root, project.vocabularies)  # for the editor: term ids as they are now
         outcome.docs_dir = write_pages(pages, docs_dir or root / DOCS_DIR, root)
         if until == "generate":
             return outcome

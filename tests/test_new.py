@@ -135,3 +135,19 @@ def test_an_unknown_field_is_refused(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     with pytest.raises(DataError, match="new service has no field colour"):
         add_record(root, "service", {**SERVICE, "colour": "blue"}, TODAY)
+
+
+def test_a_new_provider_file_names_its_schema_and_goes_if_its_record_is_refused(
+    tmp_path: Path,
+) -> None:
+    root = copy_project(tmp_path / "project")
+    path = root / "data" / "services" / "acme.yaml"
+    path.parent.mkdir()
+    with pytest.raises(DataError, match="'universel' is not one of"):
+        add_record(
+            root, "service", {**SERVICE, "levels": "universel"}, TODAY, None, "services/acme.yaml"
+        )
+    assert not path.exists()  # not left as a file holding only "services:"
+    add_record(root, "service", SERVICE, TODAY, None, "services/acme.yaml")
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/services.schema.json"
