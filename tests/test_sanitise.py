@@ -1,0 +1,67 @@
+"""``sanitise.inert`` reads plain HTML itself and anything else with ``HTMLParser``; both
+readings must write the same bytes, so the fast one can never publish something else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import render
+from generator.pipeline import check
+from generator.sanitise import _plain_tokens, _Writer, inert
+
+from .conftest import ROOT, TODAY
+
+PREFIX, SUFFIX = '<div class="lo-body" id="lo-main">', "</div>"
+
+
+def resolve(target: str) -> str:
+    return f"/resolved/{target}"
+
+
+def parsed(html: str) -> str:
+    """What ``inert`` writes when the standard library's parser reads ``html``."""
+    writer = _Writer(resolve)
+    writer.feed(html)
+    writer.close()
+    return PREFIX + "".join(writer.out) + SUFFIX
+
+
+def test_every_page_of_the_sample_is_read_plainly_and_written_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[str] = []
+
+    def spy(html: str, resolve: Any) -> str:
+        seen.append(html)
+        return inert(html, resolve)
+
+    monkeypatch.setattr(render, "inert", spy)
+    monkeypatch.setattr(render, "_BODIES", {})  # no page skipped as already made
+    pages = check(ROOT, TODAY).pages
+    assert len(seen) == len([p for p in pages if p.endswith(".md")]) > 40
+    for html in seen:
+        assert _plain_tokens(html) is not None, html[:300]  # the fast reading, every page
+        assert inert(html, resolve) == parsed(html)
+
+
+#: Pieces of HTML, well-formed and not, that the two readings might take differently.
+PIECES = [
+    "<p>", "</p>", "<a href=\"site:services/index.md#x\">", "<a href='x'>", "</a>",
+    "<br/>", "<br>", "<div/>", "<A HREF=\"X\">", "<img src=\"a.png\" alt>", "<abbr title=\"\">",
+    "<script>", "</script>", "<title>", "<!-- c -->", "<!DOCTYPE html>", "<", ">", "/", "=",
+    "\"", "'", "&", "&amp;", "&lt;", "&#60;", "&#x3C;", "&nbsp", "&copy;", " ", "\n", "\t",
+    "\xa0", "\u2028", "text", "a:b", "`", "~", "<pre>", "</pre>", "<p class=\"a b\">",
+    "<td\nrowspan=\"2\">", "<x-y data-a=\"1\" data-b=\"&quot;\">", "<p \n>", "</p \n>",
+    "<a href=\"a\"title=\"b\">", "<a href=x>", "<on:x>", "<p onclick=\"alert(1)\">",
+    "<p data-x='[{\"a\": \"&amp;\"}]'>", "<p data-x=''>", "<a href='site:index.md'>",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_both_readings_write_the_same_for_any_mix_of_pieces(html: str) -> None:
+    assert inert(html, resolve) == parsed(html)
