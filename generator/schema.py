@@ -25,6 +25,7 @@ from typing import Any
 
 from . import models
 from .errors import Problem
+from .load import kind_of
 
 SCHEMAS_DIR = "schemas"
 
@@ -39,8 +40,6 @@ def schema_name(data_file: str) -> str:
 
 def modeline(key: str) -> str:
     """The first line that ties ``data/<key>`` (``services/acme.yaml`` too) to its schema."""
-    from .load import kind_of
-
     up = "../" * (key.count("/") + 1)
     return f"# yaml-language-server: $schema={up}{SCHEMAS_DIR}/{schema_name(kind_of(key))}"
 
