@@ -175,7 +175,8 @@ def _parse_yaml_afresh(text: str, name: str, line_offset: int) -> tuple[Source, 
     source = Source(name)
     # Editors do not break lines at U+2028, U+2029 or U+0085 (common in text pasted from
     # Word or PDFs) but YAML 1.1 does, which would shift every line number after them.
-    text = text.translate(_ODD_BREAKS)
+    if any(chr(code) in text for code in _ODD_BREAKS):  # rare; translating costs much more
+        text = text.translate(_ODD_BREAKS)
     try:
         node = _compose(text)
     except _Refused as exc:

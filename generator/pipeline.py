@@ -7,6 +7,9 @@ line (``cli``) and the MkDocs plugin (``plugin``) only call ``run``.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -59,9 +62,10 @@ def run(
     if until == "build":  # refuse an unsafe site folder before doing any work
         refuse_links(root, "site")
         site_dir = safe_site_dir(root, site_dir)
-    project = validate(load_all(root))  # load, validate: every problem at once
-    site = build_model(project, today)  # the records as the site shows them today
-    pages = render_site(site, environment(root), zensical=builder == "zensical")
+    with _no_cycle_collection():
+        project = validate(load_all(root))  # load, validate: every problem at once
+        site = build_model(project, today)  # the records as the site shows them today
+        pages = render_site(site, environment(root), zensical=builder == "zensical")
     outcome = Outcome(project, site, pages, warnings(project, today))
     if until == "check":
         outcome.warnings += out_of_date(root, project.vocabularies)  # the editor's schemas
@@ -76,6 +80,23 @@ def run(
             builder, root, outcome.docs_dir, site_dir, today, builder_config(site)
         )
     return outcome
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while records are read and pages made.
+
+    Those steps make millions of objects that live until the pages are written and form
+    next to no cycles, so each collection re-scans them all for nothing: a fifth of
+    ``check`` at 5,000 services (16.0 s with it, 13.0 s without, 3 MB more memory).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check(root: Path, today: date | None = None) -> Outcome:
