@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import UUID, uuid5
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from generator.oruk import FEED_PAGE, feed_page, namespace, service_record, services_feed
+from generator.oruk import (
+    FEED_PAGE,
+    _uuid5,
+    feed_page,
+    namespace,
+    service_record,
+    services_feed,
+)
 
 from .test_build import SAMPLE
 
@@ -87,3 +97,8 @@ def test_two_areas_with_the_same_service_ids_get_different_uuids() -> None:
         for site in (SAMPLE.site, other)
     ]
     assert ids[0].isdisjoint(ids[1])
+
+
+@given(ns=st.uuids(), name=st.text())
+def test_ids_are_the_standard_libraries_uuid5(ns: UUID, name: str) -> None:
+    assert _uuid5(ns, name) == str(uuid5(ns, name))
