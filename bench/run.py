@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import os
 import platform
@@ -34,7 +33,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +49,13 @@ from generator.headers import read_headers  # noqa: E402
 from generator.pipeline import build_site  # noqa: E402
 from generator.sanitise import FIELD_EXTENSIONS  # noqa: E402
 from generator.validate import load_project  # noqa: E402
-from tests.conftest import CHROMIUM_ARGS, StaticHost, _chromium_path, serve  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    CHROMIUM_ARGS,
+    StaticHost,
+    _chromium_path,
+    load_synthetic,
+    serve,
+)
 from tests.test_find import first_load_bytes  # noqa: E402
 
 TODAY = date(2026, 11, 23)
@@ -112,14 +116,6 @@ def sample(tmp: Path) -> None:
 # --- a county -----------------------------------------------------------------------------
 
 
-def synthetic() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "bench" / "synthetic.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def county(
     tmp: Path,
     services: int,
@@ -130,7 +126,7 @@ def county(
     references: bool = True,
 ) -> dict[str, Any]:
     """Every figure of one generated county (see the module's docstring)."""
-    root = synthetic().write_project(tmp / f"county-{services}", services, buildable=True)
+    root = load_synthetic().write_project(tmp / f"county-{services}", services, buildable=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     python = sys.executable
     start = time.perf_counter()

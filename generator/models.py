@@ -88,16 +88,6 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-def _one_or_list(schema: dict[str, Any]) -> None:
-    """The schema of a list that may be written as its one item (``_as_list``)."""
-    words = ("title", "description", "default")
-    about: dict[str, Any] = {key: schema.pop(key) for key in words if key in schema}
-    items = schema.pop("items")
-    array = {**schema, "type": "array", "items": items}
-    schema.clear()
-    schema.update(about, anyOf=[items, array])
-
-
 class Prose(str):
     """Markdown typed in YAML, with its sanitised HTML, made once when it is validated.
 
@@ -128,7 +118,7 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 #: Markdown text: headings (###), lists, emphasis and links; raw HTML is removed.
 Markdown = Annotated[
     str,
-    Field(min_length=1, max_length=50_000, json_schema_extra={"x-markdown": True}),
+    Field(min_length=1, max_length=50_000),
     AfterValidator(_prose),
 ]
 #: Lower-case id used in page addresses: letters, digits and single hyphens.
@@ -180,9 +170,11 @@ def _in(vocabulary: str) -> _Checked:
     return _Checked(check, **{"x-vocabulary": vocabulary})
 
 
-#: A list that may be written as its one item (``levels: universal``), with one at least.
+#: A list that may be written as its one item (``levels: universal``); the schema says so
+#: too (``schema`` turns the mark into "one item, or a list of them").
 AsList = BeforeValidator(_as_list)
-OneOrMore = Field(min_length=1, json_schema_extra=_one_or_list)
+ONE_OR_LIST: dict[str, Any] = {"x-one-or-list": True}
+OneOrMore = Field(min_length=1, json_schema_extra=ONE_OR_LIST)
 
 #: Fields holding ids of a vocabulary; in lists, one id may be written without a list.
 DisciplineId = Annotated[Slug, _in("disciplines")]
@@ -194,7 +186,7 @@ DeliveryIds = Annotated[list[Annotated[Slug, _in("delivery")]], AsList, OneOrMor
 NeedIds = Annotated[
     list[Annotated[Slug, _in("needs")]],
     AsList,
-    Field(json_schema_extra=_one_or_list),
+    Field(json_schema_extra=ONE_OR_LIST),
 ]
 Age = Annotated[int, Field(ge=0, le=25)]
 

@@ -108,9 +108,10 @@ def _editor(node: Any, terms: dict[str, list[tuple[str, str]]]) -> Any:
         for field in node["properties"].values():
             field.pop("title", None)  # "Min Age": the description says more
     vocabulary, digits = node.pop("x-vocabulary", None), node.pop("x-digits", False)
-    node.pop("x-markdown", None)
     kind = node.get("type")
-    if vocabulary in terms:
+    if node.pop("x-one-or-list", False):  # ``levels: universal`` for a one-item list
+        node = _about(node) | {"anyOf": [node["items"], _rules(node)]}
+    elif vocabulary in terms:
         ids, names = zip(*terms[vocabulary], strict=True) if terms[vocabulary] else ((), ())
         for key in ("type", "pattern", "maxLength"):
             node.pop(key, None)

@@ -8,6 +8,7 @@ underlined there, unless finding it needs more than one record or the files of c
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -59,10 +60,15 @@ def editor_problems(schema: dict[str, Any], text: str) -> list[str]:
     ]
 
 
+@functools.cache
+def minimal_schemas() -> dict[str, bytes]:
+    """The schemas made for the minimal fixture's vocabularies (made once)."""
+    return schemas(load_project(MINIMAL).vocabularies)
+
+
 def minimal_schema(name: str) -> dict[str, Any]:
     """The schema of ``data/<name>.yaml`` for the minimal fixture's vocabularies."""
-    made = schemas(load_project(MINIMAL).vocabularies)
-    schema: dict[str, Any] = json.loads(made[f"{name}.schema.json"])
+    schema: dict[str, Any] = json.loads(minimal_schemas()[f"{name}.schema.json"])
     return schema
 
 
