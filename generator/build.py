@@ -11,7 +11,6 @@ staging folders beside it and ``build/``.
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
@@ -19,11 +18,13 @@ import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from .errors import BuildError
+import yaml
+
+from .errors import BuildError, printable
 from .headers import write_headers
 from .links import broken_links
 from .mend import mend_site
-from .search import index_site
+from .search import index_site, reported_os_error
 from .write import PAGES_READY
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
@@ -49,11 +50,12 @@ def build_with(
 
     The caller holds the project's lock and has checked ``site_dir`` (``safe_site_dir``).
     """
+    staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         _recover(root, site_dir)
-        staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
         try:
+            staging.mkdir()  # here, so a folder that cannot be written stops the build at once
             _run_builder(builder, root, staging, today, docs, settings)
             if builder == "zensical":  # runs no plugin, so nothing has mended its pages
                 mend_site(staging)
@@ -69,9 +71,43 @@ def build_with(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:  # a full disk, a read-only folder: the environment, not the data
-        where = f" {exc.filename}" if exc.filename else ""
-        raise BuildError(f"cannot write{where}: {exc.strerror or exc}") from None
+        raise BuildError(cannot_write(exc, _folder(exc, root, site_dir))) from None
     return site_dir
+
+
+def cannot_write(exc: OSError, folder: Path | str | None) -> str:
+    """The one line that reports a fault of the environment: ``cannot write FOLDER: what``
+    (the folder's name shown as messages show names: ``errors.printable``)."""
+    where = f" {printable(str(folder))}" if folder else ""
+    return f"cannot write{where}: {exc.strerror or printable(str(exc))}"
+
+
+def folder_of(path: Path | str) -> Path:
+    """The folder a fault at ``path`` is in: ``path`` if it is a folder, else its parent (a
+    file that could not be made, or written to the end)."""
+    path = Path(path)
+    return path if path.is_dir() else path.parent
+
+
+def _folder(exc: OSError, root: Path, site_dir: Path) -> Path:
+    """The folder to name for a fault met while building ``site_dir``.
+
+    The build writes its staging folders beside the site (``.site.building-…``, names
+    nobody chose), so a fault in one, or one with no path (a builder's "[Errno 28] No space
+    left on device"), names the folder that holds the site; one in ``build/`` names that.
+    """
+    beside = site_dir.parent
+    for name in (exc.filename2, exc.filename):  # a copy's or a move's destination first
+        if not isinstance(name, str) or not name:
+            continue
+        path = Path(os.path.normpath(root / name))  # (a builder's paths are from the root)
+        first = (*path.parts[len(beside.parts) :], "")[0] if path.is_relative_to(beside) else ""
+        if first.startswith(f".{site_dir.name}.") or path.is_relative_to(site_dir):
+            return beside
+        if path.is_relative_to(root / "build"):
+            return root / "build"
+        return folder_of(path)
+    return beside
 
 
 def safe_site_dir(root: Path, site_dir: Path | None) -> Path:
@@ -83,24 +119,25 @@ def safe_site_dir(root: Path, site_dir: Path | None) -> Path:
     """
     given = Path(os.path.abspath(site_dir or root / "site"))
     if given.is_symlink():
-        raise BuildError(f"the site folder {given} is a link; give a real folder")
+        raise BuildError(f"the site folder {printable(str(given))} is a link; give a real folder")
     target = given.resolve()
+    named = printable(str(target))  # as messages show names
     if root.is_relative_to(target):
-        raise BuildError(f"the site folder {target} holds the project itself; give another")
+        raise BuildError(f"the site folder {named} holds the project itself; give another")
     if target.is_relative_to(root):
         first = target.relative_to(root).parts[0]
         if first in SOURCES:
             raise BuildError(
-                f"the site folder {target} is inside the project's {first}; "
+                f"the site folder {named} is inside the project's {first}; "
                 "give a folder of its own, such as site/"
             )
     if target.exists():
         if not target.is_dir():
-            raise BuildError(f"the site folder {target} is a file; give a folder")
+            raise BuildError(f"the site folder {named} is a file; give a folder")
         ours = (target / "index.html").is_file() and (target / "_headers").is_file()
         if not ours and any(target.iterdir()):
             raise BuildError(
-                f"the site folder {target} already holds files that are not a site built "
+                f"the site folder {named} already holds files that are not a site built "
                 "here; give an empty or new folder, so nothing else is deleted"
             )
     return target
@@ -115,7 +152,8 @@ def _run_builder(
     what comes from the data (the site's name and address, the navigation). MkDocs and
     ProperDocs take ``-d``; Zensical has no such option and only writes inside the project,
     so its config sets ``site_dir`` to a folder under ``build/``, which is then moved to
-    ``out``.
+    ``out``. A builder that stops on a fault of the environment (its traceback or log says
+    ``[Errno 28] No space left on device``) raises that ``OSError``, for one line.
     """
     if builder not in BUILDERS:
         raise BuildError(f"unknown builder '{builder}'; choose one of {', '.join(BUILDERS)}")
@@ -132,24 +170,28 @@ def _run_builder(
         "NO_COLOR": "1",
     }
     config = root / f".local-offer-{os.getpid()}.yml"
-    lines = ["INHERIT: mkdocs.yml", *(f"{k}: {json.dumps(v)}" for k, v in settings.items())]
     command = [sys.executable, "-m", builder, "build", "--strict", "-f", str(config)]
     inside = None
+    settings = {"INHERIT": "mkdocs.yml", **settings}
     if builder == "zensical":
         inside = root / "build" / f"zensical-site-{os.getpid()}"
-        lines.append(f"site_dir: {inside.relative_to(root).as_posix()}")
+        settings["site_dir"] = inside.relative_to(root).as_posix()
     else:
         command += ["-d", str(out)]
-    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_new(config, _yaml(settings))
     try:
         result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
         if inside is not None and result.returncode == 0:
+            out.rmdir()  # the empty staging folder made for it: moved into, not replaced
             shutil.move(inside, out)
     finally:
         config.unlink(missing_ok=True)
         if inside is not None:
             shutil.rmtree(inside, ignore_errors=True)
     if result.returncode != 0 or not (out / "index.html").is_file():
+        fault = reported_os_error(result.stderr + result.stdout)
+        if fault is not None:  # the environment's, not the data's: one line, not a traceback
+            raise fault
         said = [
             line
             for line in (result.stderr + result.stdout).splitlines()
@@ -157,6 +199,25 @@ def _run_builder(
         ]
         detail = "\n".join(said[-30:]) or (result.stderr + result.stdout)[-3000:]
         raise BuildError(f"{builder} build failed (exit {result.returncode}):\n{detail}")
+
+
+def _yaml(settings: dict[str, object]) -> bytes:
+    """The builder's settings as YAML that reads back as the same text, whatever it holds.
+
+    PyYAML's emitter writes characters beyond the BMP (emoji) as themselves, never as the
+    surrogate pairs of ASCII-escaped JSON, which a YAML reader turns into two lone halves.
+    """
+    text = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=2**31)
+    return text.encode("utf-8")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a file that must not exist yet: never through a link or over a
+    file someone put there (the name is predictable)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags, 0o644)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
 
 
 def _swap(new: Path, site_dir: Path) -> None:
@@ -181,7 +242,9 @@ def _recover(root: Path, site_dir: Path) -> None:
         *site_dir.parent.glob(f".{site_dir.name}.building-*"),
         *(root / "build").glob("zensical-site-*"),
     ]:
-        if not path.is_symlink():
+        if path.is_symlink():  # removed as itself: nothing is deleted through a link
+            path.unlink()
+        else:
             shutil.rmtree(path, ignore_errors=True)
     for path in [*root.glob(".local-offer-*.yml"), *root.glob(".zensical-*.yml")]:
         path.unlink(missing_ok=True)

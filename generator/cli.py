@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .build import BUILDERS
-from .errors import BuildError, DataError
+from .build import BUILDERS, cannot_write, folder_of
+from .errors import BuildError, DataError, printable
 from .new import KINDS, add_record
 from .pipeline import run
 from .today import today_from_env
@@ -121,13 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         print(f"{_count(exc.problems, 'problem')} found; nothing was built.", file=sys.stderr)
         return 1
-    except BuildError as exc:
-        print(exc, file=sys.stderr)
+    except BuildError as exc:  # names are escaped where they are put in; each line again here
+        print("\n".join(printable(line) for line in str(exc).splitlines()), file=sys.stderr)
         print("The site was not changed.", file=sys.stderr)
         return 2
-    except OSError as exc:  # a full disk or a read-only folder while generating
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # a full disk, a read-only folder: in schemas/, build/, anywhere
+        named = exc.filename2 or exc.filename
+        folder = folder_of(named) if isinstance(named, str) and named else None
+        print(cannot_write(exc, folder), file=sys.stderr)
         print("The site was not changed.", file=sys.stderr)
         return 2
     return 0

@@ -19,8 +19,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f" {self.where}:" if self.where else ""
-        return f"{self.file}:{self.line}:{where} {self.message}"
+        """One line, whatever the file's name or the message holds (see ``printable``)."""
+        where = f" {printable(self.where)}:" if self.where else ""
+        return f"{printable(self.file)}:{self.line}:{where} {printable(self.message)}"
 
 
 class GeneratorError(Exception):
@@ -42,6 +43,20 @@ class DataError(GeneratorError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def printable(text: str) -> str:
+    """``text`` as a message shows it: each character that is not printable (a line break, a
+    terminal's escape code, a direction mark) as a visible escape such as ``\\n`` or ``\\x1b``.
+
+    Names of files and folders are chosen by whoever made them, and messages end up in
+    terminals and CI logs: a name holding a line break could forge a line (GitHub Actions
+    reads ``::error …::`` at a line's start as an annotation) and an escape code could
+    rewrite the terminal. Escaped, such a name is shown and does nothing.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def shown(value: object) -> str:

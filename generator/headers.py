@@ -40,6 +40,21 @@ def security_headers() -> dict[str, str]:
     }
 
 
+#: Directives a ``<meta>`` cannot carry: browsers ignore them there, with a console error.
+_HEADER_ONLY = ("frame-ancestors", "report-uri", "sandbox")
+
+
+def meta_policy() -> str:
+    """The Content-Security-Policy as a page's ``<meta http-equiv>`` can carry it.
+
+    A host that sends no headers (GitHub Pages) still gets the policy this way, in every
+    page the theme makes (``theme/main.html``); only ``frame-ancestors`` needs the header
+    (``X-Frame-Options`` too), which ``_headers`` keeps for hosts that read it.
+    """
+    policy = security_headers()["Content-Security-Policy"].split("; ")
+    return "; ".join(d for d in policy if not d.startswith(_HEADER_ONLY))
+
+
 def write_headers(site: Path) -> None:
     lines = ["/*", *(f"  {name}: {value}" for name, value in security_headers().items())]
     (site / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")

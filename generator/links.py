@@ -22,6 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .markup import refused
+
 #: Attributes that point at something the browser will fetch or a visitor may follow.
 _LINK_ATTRS = {
     ("a", "href"),
@@ -38,36 +40,32 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
-        self.scripts: list[str] = []  # what a script-src 'self' policy would block
+        self.refused: list[str] = []  # markup the site may not hold (``markup.refused``)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        inline = tag == "script" and not found.get("src")
-        if inline and "json" not in (found.get("type") or ""):  # JSON data never runs
-            self.scripts.append("an inline <script>")
+        self.refused += refused(tag, attrs)
+        if tag == "script" and not found.get("src") and "json" not in (found.get("type") or ""):
+            self.refused.append(_INLINE)
         for name, value in attrs:
-            if name.startswith("on"):
-                self.scripts.append(f"an inline handler {name}= on <{tag}>")
             if value is None:
                 continue
-            if name in ("href", "src", "action") and _RUNS.match(_CONTROL.sub("", value)):
-                self.scripts.append(f"a {value.split(':')[0].strip()}: address on <{tag}>")
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
             elif (tag, name) in _LINK_ATTRS:
                 self.links.append(value)
 
 
-_RUNS = re.compile(r"\s*(javascript|vbscript|data)\s*:", re.I)
+#: What a script-src 'self' policy would block, and the build refuses.
+_INLINE = "an inline <script>, which the site may not have"
 #: Anything that could be an event handler attribute (``on…=`` after a space, a slash or a
 #: quote, in the lower-cased page); a false alarm only costs a slower parse.
 _HANDLER = re.compile(r"on[a-z-]*\s*=")
-_CONTROL = re.compile(r"[\x00-\x20]")  # a browser drops these inside a URL's scheme
 _LINKED = ",".join(f"{tag}[{name}]" for tag, name in sorted(_LINK_ATTRS))
 
 
 def _read(html: str) -> _Page:
-    """The ids, links and scripts of one page (see the module's docstring)."""
+    """The ids, links and refused markup of one page (see the module's docstring)."""
     page = _Page()
     low = html.lower()
     if any(low[m.start() - 1] in " \t\n\r\f/\"'" for m in _HANDLER.finditer(low)):
@@ -76,14 +74,13 @@ def _read(html: str) -> _Page:
     tree = LexborHTMLParser(html)
     page.ids = {node.attributes["id"] or "" for node in tree.css("[id]")}
     page.ids |= {node.attributes["name"] or "" for node in tree.css("a[name]")}
+    for node in tree.root.traverse() if tree.root else ():
+        if node.tag and node.tag[0].isalpha():  # not a comment (-comment) or the doctype
+            attrs = [(name.lower(), value) for name, value in node.attributes.items()]
+            page.refused += refused(node.tag, attrs)
     for node in tree.css("script:not([src])"):
         if "json" not in (node.attributes.get("type") or ""):
-            page.scripts.append("an inline <script>")
-    for node in tree.css("[href],[src],[action]"):
-        for name in ("href", "src", "action"):
-            value = node.attributes.get(name)
-            if value is not None and _RUNS.match(_CONTROL.sub("", value)):
-                page.scripts.append(f"a {value.split(':')[0].strip()}: address on <{node.tag}>")
+            page.refused.append(_INLINE)
     for node in tree.css(_LINKED):
         for tag, name in _LINK_ATTRS:
             value = node.attributes.get(name) if node.tag == tag else None
@@ -94,8 +91,8 @@ def _read(html: str) -> _Page:
 
 def broken_links(site: Path) -> list[str]:
     """Every internal link in ``site`` whose file or ``#anchor`` does not exist, and every
-    script the site's Content-Security-Policy would block (the theme must ship its scripts
-    as files; text from data can never add one)."""
+    element, attribute or address the site may not hold (``markup.refused``: the theme must
+    ship its scripts as files, and text from data can never add markup)."""
     pages: dict[str, _Page] = {}
     found = _Found()
     for folder, dirs, files in os.walk(site):
@@ -108,7 +105,7 @@ def broken_links(site: Path) -> list[str]:
             pages[name] = _read(html)
     broken = []
     for name, page in pages.items():
-        broken += [f"{name}: {what}, which the site may not have" for what in page.scripts]
+        broken += [f"{name}: {what}" for what in dict.fromkeys(page.refused)]
         for href in page.links:
             problem = _check(found, pages, name, href)
             if problem:

@@ -12,7 +12,11 @@ fails the Nu HTML Checker:
   Material's ``aria-labelledby``), and only the menu itself and a page's table of contents
   stay ``<nav>``; a page with no table of contents gets no empty "Table of contents" one;
 - ``tabindex=""`` on menu labels and ``autocomplete`` on checkboxes are invalid HTML;
-- the page's language is ``en``; the sites are in British English (``en-GB``).
+- the page's language is ``en``; the sites are in British English (``en-GB``);
+- text reaches the builder with its punctuation as character references (``&#44;``), so
+  that it stays text wherever a template prints it; where Material escapes it again
+  (``| e``: the logo's title, the footer's "Next: …" label), the reference would be read
+  out as "&#44;": ``&amp;#44;`` becomes ``&#44;`` again, the character the person typed.
 
 ``mend`` is applied by the MkDocs plugin to every page as it is written (``mkdocs build``,
 ``mkdocs serve``, ProperDocs) and by ``build`` to Zensical's output. Each change is made
@@ -33,6 +37,7 @@ _SECTION_NAV = re.compile(r'<nav class="md-nav"(?=[^>]*\bdata-md-level="[1-9])')
 _EMPTY_NAV = re.compile(r'<nav class="(md-nav md-nav--secondary)"[^>]*>\s*</nav>')
 _EMPTY_TABINDEX = re.compile(r'(<label\b[^>]*?) tabindex=""')
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+_ESCAPED_TWICE = re.compile(r"&amp;(#[0-9]+;)")
 
 
 def mend(html: str) -> str:
@@ -45,6 +50,7 @@ def mend(html: str) -> str:
     html = _EMPTY_NAV.sub(r'<div class="\1"></div>', html)
     html = _sections_as_lists(html)
     html = _EMPTY_TABINDEX.sub(r"\1", html)
+    html = _ESCAPED_TWICE.sub(r"&\1", html)
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
 
 

@@ -185,14 +185,16 @@ class Site:
 
     @cached_property
     def grid(self) -> dict[str, dict[str, list[Service]]]:
-        """The Balanced System® grid: services by strand, then level."""
-        return {
-            strand: {
-                level: [s for s in self.services if strand in s.strands and level in s.levels]
-                for level in self.terms.levels
-            }
-            for strand in self.terms.strands
+        """The Balanced System® grid: services by strand, then level (each service placed
+        in its own cells, not every cell searched for services)."""
+        cells: dict[str, dict[str, list[Service]]] = {
+            strand: {level: [] for level in self.terms.levels} for strand in self.terms.strands
         }
+        for service in self.services:
+            for strand in dict.fromkeys(service.strands):
+                for level in dict.fromkeys(service.levels):
+                    cells[strand][level].append(service)
+        return cells
 
     @cached_property
     def files(self) -> dict[str, FileInfo]:
@@ -205,22 +207,39 @@ class Site:
         return found
 
     def by_discipline(self, chosen: list[Service]) -> list[tuple[models.Term, list[Service]]]:
-        groups = [
-            (t, [s for s in chosen if s.discipline == t.id])
-            for t in self.project.vocabularies.disciplines
+        """``chosen`` grouped by discipline, in the vocabulary's order, each group in the
+        order given (the work grows with ``chosen``, not with the disciplines: an audience
+        page calls this, and there may be many of both)."""
+        groups: dict[str, list[Service]] = {}
+        for service in chosen:
+            groups.setdefault(service.discipline, []).append(service)
+        order = self._discipline_order
+        return [
+            (self.terms.disciplines[d], groups[d]) for d in sorted(groups, key=order.__getitem__)
         ]
-        return [(t, group) for t, group in groups if group]
+
+    @cached_property
+    def _discipline_order(self) -> dict[str, int]:
+        return {t.id: n for n, t in enumerate(self.project.vocabularies.disciplines)}
 
     def for_audience(self, audience: str) -> dict[str, list[Any]]:
-        def mine(records: list[Any]) -> list[Any]:
-            return [r for r in records if audience in r.audiences]
+        """The services, updates, documents and surveys for ``audience``, in display order."""
+        return self._by_audience.get(audience) or {kind: [] for kind in _AUDIENCE_KINDS}
 
-        return {
-            "services": mine(self.services),
-            "updates": mine(self.updates),
-            "documents": mine(self.documents),
-            "surveys": mine(self.surveys),
-        }
+    @cached_property
+    def _by_audience(self) -> dict[str, dict[str, list[Any]]]:
+        """Each audience's records, sorted out once rather than once a page."""
+        found: dict[str, dict[str, list[Any]]] = {}
+        for kind in _AUDIENCE_KINDS:
+            for record in getattr(self, kind):
+                for audience in dict.fromkeys(record.audiences):
+                    mine = found.setdefault(audience, {k: [] for k in _AUDIENCE_KINDS})
+                    mine[kind].append(record)
+        return found
+
+
+#: The records an audience's page gathers.
+_AUDIENCE_KINDS = ("services", "updates", "documents", "surveys")
 
 
 def build_model(project: Project, today: date) -> Site:

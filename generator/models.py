@@ -148,6 +148,16 @@ def _sane_date(value: date) -> date:
 Date = Annotated[date, _Checked(_sane_date, pattern=r"^(?:19\d\d|20\d\d|2100)-\d\d-\d\d$")]
 #: A web address people can open: only https and http (no javascript: or data:).
 WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web address (https://…)")]
+#: Where a site is published: the builder makes every page's address from it, so it holds
+#: only what an address of a folder needs (no query, no fragment, nothing to escape).
+SiteUrl = Annotated[
+    str,
+    _check(
+        r"https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$()*+,;=:@/-]*)?",
+        "the address of a web folder, such as https://www.example.org/local-offer/ "
+        "(no spaces, quotes, &, ? or #)",
+    ),
+]
 #: An email address.
 Email = Annotated[str, _check(r"[^@\s<>()\[\]\"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "an email")]
 #: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
@@ -278,24 +288,17 @@ class Link(Record):
     """A sentence on what people find there."""
 
 
-def _printable_as_is(value: str) -> str:
-    """The theme prints the site's short name as it is, in text and in attributes."""
-    if found := re.search(r"[<>\"`]", value):
-        raise ValueError(f"cannot hold {found.group()}; the theme prints the name as it is")
-    return value
-
-
 class Site(Record):
     """Project-wide settings shown on the home page and every page's footer."""
 
     name: Text
     """The project's full name, on the home page."""
-    short_name: Annotated[Text, _Checked(_printable_as_is, pattern='^[^<>"`]*$')]
-    """The name in the header and in page titles; no < > " or `."""
+    short_name: Text
+    """The name in the header and in page titles."""
     description: Text | None = None
     """One sentence for search engines and link previews."""
-    site_url: WebUrl | None = None
-    """Where the site is published, such as https://example.org/offer/"""
+    site_url: SiteUrl | None = None
+    """Where the site is published, such as https://example.org/offer/ (no ? or #)"""
     work: Text = "project"
     """The word for the work: "project", "programme", "service"…"""
     organisations: list[Text] = Field(min_length=1)

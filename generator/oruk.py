@@ -6,6 +6,10 @@ Publishing the offer in it lets other directories reuse the records instead of r
 them. Ids are UUIDs, as ORUK asks, derived from our ids so they stay the same between
 builds. Fields ORUK has no name for (how to get the service) use HSDS 3.0's names, which
 ORUK allows as extensions. Vocabulary terms become ``attributes`` with taxonomy terms.
+
+Open data carries plain text, what a person reads on the page, never markup: a markdown
+field (the description) goes in as the text of its cleaned HTML (``plain_text``), so a
+consumer that renders the feed as markdown or HTML shows no script or unsafe link.
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from . import models
+from .sanitise import URL_SCHEMES, markdown_html, plain, url_of
 
 
 def namespace(site: models.Site) -> UUID:
@@ -55,6 +63,93 @@ def _known(fields: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None and value != []}
 
 
+#: Elements that start a line of text, and those that stand apart with blank lines.
+_LINE = {"br", "li", "tr", "dt", "dd"}
+_BLOCK = {"p", "div", "ul", "ol", "dl", "blockquote", "pre", "table", "hr"} | {
+    f"h{n}" for n in range(1, 7)
+}
+_CELL = {"td", "th"}
+_WHITESPACE = re.compile(r"\s+")
+_CELLS = re.compile(r" ?\t[ \t]*")
+_SPACES = re.compile(r" {2,}")
+_PARAGRAPHS = re.compile(r"\n{3,}")
+
+
+class _Text(HTMLParser):
+    """The words of clean HTML (``markdown_html``'s) as a person reads them on the page."""
+
+    def __init__(self, site_url: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.site_url = site_url
+        self.out: list[str] = []
+        self.pre = 0
+        self.links: list[tuple[str | None, int]] = []  # (address to add, where its words start)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.append((self._address(dict(attrs).get("href")), len(self.out)))
+        elif tag in _BLOCK:
+            self.out.append("\n\n")
+        elif tag in _LINE:
+            self.out.append("\n")
+        elif tag in _CELL:
+            self.out.append("\t")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            address, start = self.links.pop()
+            words = " ".join("".join(self.out[start:]).split())
+            if address and words not in (address, address.partition(":")[2]):
+                self.out.append(f" ({address})" if words else address)
+        elif tag in _BLOCK and tag != "hr":  # (a line's break is made at its start)
+            self.out.append("\n\n")
+        if tag == "pre" and self.pre:
+            self.pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data if self.pre else _WHITESPACE.sub(" ", data))
+
+    def _address(self, href: str | None) -> str | None:
+        """The address a reader can use: web, mail and phone links as they are; a link to
+        a page of the site as that page's address, if the site's is known; else none."""
+        if not href:
+            return None
+        if href.startswith("site:"):
+            if not self.site_url:
+                return None
+            path, mark, fragment = href[len("site:") :].partition("#")
+            return self.site_url.rstrip("/") + "/" + url_of(path) + mark + fragment
+        return href if urlsplit(href).scheme.lower() in URL_SCHEMES else None
+
+    def text(self) -> str:
+        lines = "".join(self.out).split("\n")
+        kept = [_CELLS.sub("\t", _SPACES.sub(" ", line)).strip(" \t") for line in lines]
+        return _PARAGRAPHS.sub("\n\n", "\n".join(kept)).strip("\n")
+
+
+@functools.lru_cache(maxsize=65536)
+def plain_text(html: str, site_url: str | None = None) -> str:
+    """Clean HTML as plain text: no tags, entities decoded, a line break after each list
+    item and a blank line after each paragraph; a link as its words, followed by its
+    address in brackets if it is a web, mail or phone address (or a page of the site and
+    ``site_url`` is known). Nothing is added that a markdown or HTML reader would act on
+    beyond what the words themselves hold."""
+    reader = _Text(site_url)
+    if not plain(html, reader):  # anything unusual: the standard library's parser
+        reader = _Text(site_url)
+        reader.feed(html)
+        reader.close()
+    return reader.text()
+
+
+def _plain(value: str, site_url: str | None) -> str:
+    """A markdown field as the text a person reads on its page."""
+    html = value.html if isinstance(value, models.Prose) else markdown_html(value)
+    return plain_text(html, site_url)
+
+
 Lookup = dict[str, dict[str, models.Term]]
 
 
@@ -65,9 +160,14 @@ def term_lookup(vocab: models.Vocabularies) -> Lookup:
 
 
 def service_record(
-    service: models.Service, vocab: models.Vocabularies, ns: UUID, lookup: Lookup | None = None
+    service: models.Service,
+    vocab: models.Vocabularies,
+    ns: UUID,
+    lookup: Lookup | None = None,
+    site_url: str | None = None,
 ) -> dict[str, Any]:
-    """One service in ORUK 3.0 shape."""
+    """One service in ORUK 3.0 shape; links to the site's pages are made absolute with
+    ``site_url``, when it is known."""
     terms = lookup or term_lookup(vocab)
     sid = _uid(ns, "service", service.id)
     org = _uid(ns, "organisation", service.organisation)
@@ -97,7 +197,7 @@ def service_record(
         "id": sid,
         "name": service.name,
         "status": service.status,
-        "description": service.description,
+        "description": _plain(service.description, site_url),
         "url": contact.web,
         "email": contact.email,
         "minimum_age": service.min_age,
@@ -220,7 +320,7 @@ def services_feed(
             "first_page": number == 1,
             "last_page": number == len(chunks),
             "empty": not chunk,
-            "contents": [service_record(s, vocab, ns, lookup) for s in chunk],
+            "contents": [service_record(s, vocab, ns, lookup, site.site_url) for s in chunk],
         }
         # Compact: the C encoder (indent= falls back to pure Python, 4x slower at scale).
         text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))

@@ -24,7 +24,7 @@ from .routes import builder_config
 from .schema import SCHEMAS_DIR, out_of_date, write_schemas
 from .today import today_from_env
 from .validate import Project, validate, warnings
-from .write import DOCS_DIR, project_lock, refuse_links, refuse_links_inside, write_pages
+from .write import DOCS_DIR, project_lock, refuse_links, refuse_unsafe_folder, write_pages
 
 Step = Literal["check", "generate", "build"]
 
@@ -57,8 +57,13 @@ def run(
     """
     root = root.resolve()
     today = today or today_from_env()
-    refuse_links(root, "theme", "build", SCHEMAS_DIR)  # (data/ and content/: load's problems)
-    refuse_links_inside(root, "theme")
+    # Folders read or written besides data/ and content/ (load checks those): never a link,
+    # never holding one, never a file, so nothing is read or written through one.
+    refuse_links(root, "build")
+    for folder in ("theme", SCHEMAS_DIR):
+        refuse_unsafe_folder(root, folder)
+    docs = docs_dir or root / DOCS_DIR
+    refuse_unsafe_folder(docs.parent, docs.name)
     if until == "build":  # refuse an unsafe site folder before doing any work
         refuse_links(root, "site")
         site_dir = safe_site_dir(root, site_dir)
@@ -72,7 +77,7 @@ def run(
         return outcome
     with project_lock(root):  # one build or preview of a project writes at a time
         write_schemas(root, project.vocabularies)  # for the editor: term ids as they are now
-        outcome.docs_dir = write_pages(pages, docs_dir or root / DOCS_DIR, root)
+        outcome.docs_dir = write_pages(pages, docs, root)
         if until == "generate":
             return outcome
         assert site_dir is not None

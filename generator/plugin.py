@@ -66,11 +66,14 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             settings = _LAST_SETTINGS or {"nav": [{"Home": "index.md"}]}
         else:
             self.generated = True
-            settings = builder_config(outcome.site)
+            # A preview's reload script is inline, so the policy is left out of its pages.
+            settings = builder_config(outcome.site, policy=not self.serving)
             _LAST_SETTINGS.clear()
             _LAST_SETTINGS.update(settings)
         for key, value in settings.items():
-            if key != "nav" or not config.nav:
+            if key == "extra":  # added to mkdocs.yml's own extra settings, not instead
+                config["extra"] = {**(config.get("extra") or {}), **value}
+            elif key != "nav" or not config.nav:
                 config[key] = value
         return config
 

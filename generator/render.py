@@ -27,10 +27,12 @@ from markupsafe import Markup
 
 from . import models
 from .errors import DataError, Problem
+from .load import Loc
+from .markup import refused
 from .model import Site
 from .oruk import FEED_PAGE, services_feed
 from .routes import check_names, routes
-from .sanitise import LinkError, encode, inert, relative_url
+from .sanitise import LinkError, MarkupError, encode, inert, relative_url
 from .search import AGES, directory_files, places, record
 from .validate import Project
 
@@ -166,6 +168,9 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
         except LinkError as exc:
             problems.append(_locate(exc, path, origins, project))
             continue
+        except MarkupError as exc:
+            problems.append(_markup_problem(exc, path, project))
+            continue
         pages[path] = _page(title, description, banner, body)
     if problems:
         raise DataError(problems)
@@ -197,7 +202,7 @@ def _inert(path: str, html: str, zensical: bool, problem: Callable[[str], str]) 
         targets.append(target)
         return relative_url(path, target, from_source=zensical)
 
-    body = inert(html, resolve)
+    body = inert(html, resolve, refused)
     _BODIES[path, zensical] = (digest, body, tuple(targets))
     return body
 
@@ -276,6 +281,31 @@ def _locate(error: LinkError, page: str, origins: dict[str, Problem], project: P
     if page in project.content:
         return Problem(f"content/{page}", 1, "", message)
     return Problem(page, 1, "", f"{message} (written by a template)")
+
+
+def _markup_problem(error: MarkupError, page: str, project: Project) -> Problem:
+    """Markup a page may not hold, named with the page, and with the field it was typed
+    into when a data file holds it (a template that prints a field unescaped)."""
+    tag, what = error.args
+    message = f"the page {page} would hold {what}: {tag}"
+    element = tag.split(" ", 1)[0].rstrip(">").lower()
+    for source in project.sources.values():
+        for loc, value in _strings(source.data):
+            if element in value.lower():
+                return source.problem(loc, f"{message}; a template prints this field as markup")
+    return Problem(page, 1, "", f"{message} (written by a template)")
+
+
+def _strings(value: Any, loc: Loc = ()) -> Any:
+    """Every piece of text in a data file, with where it is."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*loc, i))
 
 
 def _page(title: str, description: str | None, banner: str, body: str) -> bytes:

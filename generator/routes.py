@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem
+from .headers import meta_policy
 from .model import Site
-from .sanitise import url_of
+from .sanitise import encode, url_of
 from .validate import Project
 
 
@@ -153,16 +154,41 @@ def navigation(site: Site) -> list[dict[str, Any]]:
     return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
 
 
-def builder_config(site: Site) -> dict[str, Any]:
+def builder_config(site: Site, *, policy: bool = True) -> dict[str, Any]:
     """What every builder must be told that comes from the data, not from ``mkdocs.yml``:
-    the site's name, description and address, and the menu."""
+    the site's name, description and address, the menu, and the security policy that
+    every page carries in a ``<meta>`` (``policy=False`` for a live preview, whose reload
+    script is inline).
+
+    Material prints these values into its own templates as they are, without escaping
+    them (the description into a ``<meta>`` attribute, names into the header and menu), so
+    every piece of text goes to the builder encoded as ``sanitise.encode`` writes page
+    bodies: each ASCII punctuation character a character reference. Whatever a template
+    does with it, it is text. (Where Material escapes it once more, ``mend`` undoes the
+    second escaping.) ``site_url`` is an address, checked by its model to hold nothing that
+    needs escaping.
+    """
     settings = site.settings
-    config: dict[str, Any] = {"site_name": settings.short_name, "nav": navigation(site)}
+    config: dict[str, Any] = {
+        "site_name": encode(settings.short_name),
+        "nav": _encoded(navigation(site)),
+    }
     if settings.description:
-        config["site_description"] = settings.description
+        config["site_description"] = encode(settings.description)
     if settings.site_url:
         config["site_url"] = settings.site_url
+    if policy:
+        config["extra"] = {"content_security_policy": meta_policy()}
     return config
+
+
+def _encoded(menu: Any) -> Any:
+    """The menu with every title encoded; page paths are the route table's, left as they are."""
+    if isinstance(menu, list):
+        return [_encoded(item) for item in menu]
+    if isinstance(menu, dict):
+        return {encode(title): _encoded(value) for title, value in menu.items()}
+    return menu
 
 
 def check_names(project: Project, table: list[Route]) -> list[Problem]:

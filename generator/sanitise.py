@@ -68,6 +68,7 @@ _PAGE_CONFIG = {"toc": {"slugify": _slugify, "permalink": False}}
 FIELD_EXTENSIONS = ["sane_lists", "tables"]
 #: Each ASCII punctuation character and line break, as its numeric character reference.
 _REFERENCES = str.maketrans({c: f"&#{ord(c)};" for c in string.punctuation + "\t\n\r"})
+Attrs = list[tuple[str, str | None]]
 _VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"}
 
 
@@ -182,6 +183,10 @@ class LinkError(ValueError):
     """A ``site:`` link to a page or anchor that does not exist: ``(target, message)``."""
 
 
+class MarkupError(ValueError):
+    """Markup a page may not hold (``markup.refused``): ``(the tag as written, what)``."""
+
+
 def url_of(path: str) -> str:
     """The address of a docs file in the built site, as builders with directory URLs make it."""
     if not path.endswith(".md"):
@@ -215,24 +220,30 @@ def relative_url(page: str, target: str, *, from_source: bool = False) -> str:
 class _Writer(HTMLParser):
     """Re-serialise HTML with every text and attribute value encoded (see ``encode``)."""
 
-    def __init__(self, resolve: Callable[[str], str]) -> None:
+    def __init__(
+        self, resolve: Callable[[str], str], refuse: Callable[[str, Attrs], list[str]]
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.resolve = resolve
+        self.refuse = refuse
         self.out: list[str] = []
         self.pre = 0  # inside <pre>, line breaks are kept (as &#10;)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        parts = [f"<{tag}"]
+    def handle_starttag(self, tag: str, attrs: Attrs) -> None:
+        written: Attrs = []
         for name, value in attrs:
             if name == "markdown" or not _ATTR_NAME.fullmatch(name):
                 continue  # never let a builder's md_in_html parse the inside again
-            if value is None:
-                parts.append(f" {name}")
-                continue
-            if name in _LINKS and value.startswith("site:"):
+            if value is not None and name in _LINKS and value.startswith("site:"):
                 target, mark, query = value[len("site:") :].partition("?")
                 value = self.resolve(target) + mark + query
-            parts.append(f' {name}="{encode(value)}"')
+            written.append((name, value))
+        if wrong := self.refuse(tag, written):
+            shown = "".join(f" {k}" + ("" if v is None else f'="{v[:40]}"') for k, v in written)
+            raise MarkupError(f"<{tag}{shown}>", wrong[0])
+        parts = [f"<{tag}"]
+        for name, value in written:
+            parts.append(f" {name}" if value is None else f' {name}="{encode(value)}"')
         self.out.append("".join(parts) + ">")
         if tag == "pre":
             self.pre += 1
@@ -256,17 +267,20 @@ _LINE_BREAK = re.compile(r"\s*\n\s*")
 _LINKS = ("href", "src", "action", "data-site-root")
 
 
-def inert(html: str, resolve: Callable[[str], str]) -> str:
+def inert(
+    html: str, resolve: Callable[[str], str], refuse: Callable[[str, Attrs], list[str]]
+) -> str:
     """``html`` as one line that a markdown builder passes through as it is (module doc).
 
     The line is one ``<div class="lo-body">`` block (the skip link's target): a raw HTML
     block to every markdown parser, with no blank line inside to end it early.
     ``resolve`` maps the path of each ``site:`` link to the URL to write, raising
-    ``LinkError`` for one that leads nowhere.
+    ``LinkError`` for one that leads nowhere; ``refuse`` says what is wrong with a tag the
+    page may not hold (``markup.refused``), which raises ``MarkupError``.
     """
-    writer = _Writer(resolve)
+    writer = _Writer(resolve, refuse)
     if not plain(html, writer):  # anything unusual: the standard library's parser, slowly
-        writer = _Writer(resolve)
+        writer = _Writer(resolve, refuse)
         writer.feed(html)
         writer.close()
     return '<div class="lo-body" id="lo-main">' + "".join(writer.out) + "</div>"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import models
-from .errors import Problem
+from .errors import BuildError, Problem, printable
 from .load import kind_of
 
 SCHEMAS_DIR = "schemas"
@@ -82,13 +82,22 @@ def out_of_date(root: Path, vocabularies: models.Vocabularies) -> list[Problem]:
 
 
 def write_schemas(root: Path, vocabularies: models.Vocabularies) -> None:
-    """Write the schemas that changed into ``schemas/`` (other files there are left)."""
+    """Write the schemas that changed into ``schemas/`` (other files there are left).
+
+    A folder that cannot be written (read-only, a full disk) is ``BuildError``'s one line,
+    naming it (a schema cut short differs from what it should be, so ``check`` reports it
+    as out of date until a build writes it whole).
+    """
     folder = root / SCHEMAS_DIR
-    folder.mkdir(exist_ok=True)
-    for name, data in schemas(vocabularies).items():
-        path = folder / name
-        if not path.is_file() or path.read_bytes() != data:
-            path.write_bytes(data)
+    try:
+        folder.mkdir(exist_ok=True)
+        for name, data in schemas(vocabularies).items():
+            path = folder / name
+            if not path.is_file() or path.read_bytes() != data:
+                path.write_bytes(data)
+    except OSError as exc:
+        where = printable(str(folder))
+        raise BuildError(f"cannot write {where}: {exc.strerror or printable(str(exc))}") from None
 
 
 @cache

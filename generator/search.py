@@ -18,10 +18,15 @@ data, never from the wording of a page.
 
 from __future__ import annotations
 
+import errno
+import gzip
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,16 +165,73 @@ def _json(value: object) -> bytes:
 
 def index_site(site_dir: Path) -> None:
     """Write the index of the built pages into ``site_dir/pagefind``, with the Pagefind
-    binary that the ``pagefind[bin]`` package ships."""
+    binary that the ``pagefind[bin]`` package ships.
+
+    A fault of the environment (a read-only folder, a full disk) is raised as the
+    ``OSError`` it is, for the build to report in one line. Pagefind stops with a panic on
+    a read-only folder, but on a full disk it leaves files empty or cut short and says
+    nothing, so the index is read back (``_incomplete``) before it is trusted.
+    """
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
     command += ["--force-language", "en", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise BuildError(f"the search index could not be made: {exc}") from None
-    if done.returncode or not (site_dir / "pagefind" / "pagefind.js").is_file():
+    folder = site_dir / "pagefind"
+    if done.returncode or not (folder / "pagefind.js").is_file():
+        fault = reported_os_error(done.stderr + done.stdout)
+        if fault is not None:
+            raise fault
         said = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise BuildError("the search index could not be made: " + " ".join(said))
+    if wrong := _incomplete(folder):
+        if shutil.disk_usage(folder).free < LOW_SPACE:  # what Pagefind did not say
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+        raise BuildError(f"the search index could not be made: {wrong} is incomplete")
+
+
+#: Free space under which an index written incomplete is put down to a full disk.
+LOW_SPACE = 1 << 20
+#: The faults of the environment, not of the project, that a builder or Pagefind can meet.
+ENVIRONMENT = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EIO}
+#: How Python (``[Errno 28] No space left on device: 'path'``, a second ``-> 'path'`` for a
+#: copy) and Rust (``Os { code: 30, …`` in a panic, ``… (os error 28)``) print such a fault.
+_PYTHON_FAULT = re.compile(r"\[Errno (\d+)\][^\n]*?(?:: '([^'\n]*)'(?: -> '([^'\n]*)')?)?$", re.M)
+_RUST_FAULT = re.compile(r"Os \{ code: (\d+)\b|\(os error (\d+)\)")
+
+
+def reported_os_error(output: str) -> OSError | None:
+    """The last fault of the environment that a child process's ``output`` reports (its
+    traceback, its log, its panic), as the ``OSError`` it met; None if it reports none.
+    The path is the one written to (a copy's destination), when the message gives one."""
+    found: OSError | None = None
+    for match in _PYTHON_FAULT.finditer(output):
+        code = int(match.group(1))
+        if code in ENVIRONMENT:
+            found = OSError(code, os.strerror(code), match.group(3) or match.group(2))
+    if found is None:
+        for match in _RUST_FAULT.finditer(output):
+            code = int(match.group(1) or match.group(2))
+            if code in ENVIRONMENT:
+                found = OSError(code, os.strerror(code))
+    return found
+
+
+def _incomplete(folder: Path) -> str | None:
+    """The first file of a Pagefind index that is empty or, compressed, cut short: what a
+    full disk leaves (a complete index has no empty file)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir():
+            continue
+        try:
+            if path.stat().st_size == 0:
+                return str(path)
+            if path.suffix.startswith(".pf_") or path.suffix == ".pagefind":
+                gzip.decompress(path.read_bytes())
+        except (EOFError, gzip.BadGzipFile, zlib.error):
+            return str(path)
+    return None
 
 
 def places(site: Site) -> dict[str, str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, printable
 
 #: Set by ``build`` to the docs folder it has just generated, so the MkDocs plugin in the
 #: builder it starts does not load, validate and render everything a second time.
@@ -38,20 +38,37 @@ def refuse_links(root: Path, *names: str) -> None:
         path = root / name
         if path.is_symlink():
             raise BuildError(
-                f"{name}/ is a link to {os.readlink(path)}; the build only writes into real "
-                f"folders of the project. Remove the link (a real {name}/ folder is made)."
+                f"{name}/ is a link to {printable(os.readlink(path))}; the build only writes "
+                f"into real folders of the project. Remove the link (a real {name}/ folder is "
+                "made)."
             )
 
 
 def refuse_links_inside(root: Path, name: str) -> None:
-    """Refuse links anywhere inside the project's folder ``name`` (``theme/``): the builder
-    copies its files into the site, so a link there could publish any file of the machine."""
+    """Refuse links anywhere inside the project's folder ``name``: the builder copies the
+    files of ``theme/`` into the site, so a link there could publish any file of the
+    machine, and the generator writes into ``schemas/`` and ``build/docs/``, so a link
+    there would have it write over whatever the link points at."""
     for folder, dirs, files in os.walk(root / name):
         for entry in [*dirs, *files]:
             path = Path(folder) / entry
             if path.is_symlink():
-                rel = path.relative_to(root).as_posix()
+                rel = printable(path.relative_to(root).as_posix())
                 raise BuildError(f"{rel} is a link; put the file itself in {name}/")
+
+
+def refuse_unsafe_folder(root: Path, name: str) -> None:
+    """Refuse a folder the generator writes into or reads from (``schemas/``, ``theme/``,
+    ``build/docs/``) that is a link, holds a link, or is a file: every command, ``check``
+    included, so that a ``check`` that passes means a ``build`` that passes."""
+    refuse_links(root, name)
+    path = root / name
+    if path.exists() and not path.is_dir():
+        raise BuildError(
+            f"{name} is a file, where the generator keeps a folder; move it away so that "
+            f"the folder {name}/ can be made"
+        )
+    refuse_links_inside(root, name)
 
 
 def sync_folder(pages: dict[str, bytes], out: Path) -> None:
@@ -85,7 +102,15 @@ def project_lock(root: Path) -> Iterator[None]:
     refuse_links(root, "build")
     folder = root / "build"
     folder.mkdir(exist_ok=True)
-    handle = open(folder / ".lock", "a+")  # noqa: SIM115 (held for the whole block)
+    # Never through a link: the lock file is opened, and created if need be, as itself.
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(folder / ".lock", flags, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise BuildError("build/.lock is a link; remove it (a plain file is made)") from None
+    handle = os.fdopen(descriptor, "a+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from uuid import UUID, uuid5
 
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from generator.models import Service
 from generator.oruk import (
     FEED_PAGE,
     _uuid5,
@@ -102,3 +104,80 @@ def test_two_areas_with_the_same_service_ids_get_different_uuids() -> None:
 @given(ns=st.uuids(), name=st.text())
 def test_ids_are_the_standard_libraries_uuid5(ns: UUID, name: str) -> None:
     assert _uuid5(ns, name) == str(uuid5(ns, name))
+
+
+HOSTILE = """<script>alert(1)</script>
+
+Help with **bold** steps: [click me](javascript:alert(1)) &amp; more.
+
+- first *step*
+- second step
+
+Read [the guide](https://example.org/guide?a=1&b=2), [email us](mailto:team@example.org),
+see [the directory](services/index.md#top) or [a blob](data:text/html,hi).
+
+<img src=x onerror=alert(2)>"""
+
+
+def _with_description(text: str) -> Service:
+    first = SAMPLE.services[0]
+    return Service.model_validate({**first.model_dump(), "description": text})
+
+
+def test_the_feed_carries_the_description_as_plain_text(
+    validator: Draft202012Validator,
+) -> None:
+    service = _with_description(HOSTILE)
+    site = SAMPLE.site.model_copy(update={"site_url": None})
+    [record] = json.loads(services_feed([service], SAMPLE.vocabularies, site)[feed_page(1)])[
+        "contents"
+    ]
+    text = record["description"]
+    for markup in ("<", ">", "javascript:", "data:", "**", "alert", "](", "- first", "&amp;"):
+        assert markup not in text, markup
+    assert text == (
+        "Help with bold steps: click me & more.\n\n"
+        "first step\nsecond step\n\n"
+        "Read the guide (https://example.org/guide?a=1&b=2), "
+        "email us (mailto:team@example.org), see the directory or a blob."
+    )
+    assert list(validator.iter_errors(record)) == []
+
+
+def test_a_link_to_a_page_of_the_site_gets_its_address_when_the_site_has_one(
+    validator: Draft202012Validator,
+) -> None:
+    service = _with_description("See [the directory](services/index.md#top).")
+    site = SAMPLE.site.model_copy(update={"site_url": "https://example.org/offer/"})
+    record = service_record(service, SAMPLE.vocabularies, namespace(site), None, site.site_url)
+    assert record["description"] == "See the directory (https://example.org/offer/services/#top)."
+    bare = service_record(service, SAMPLE.vocabularies, namespace(site))
+    assert bare["description"] == "See the directory."
+    assert list(validator.iter_errors(record)) == []
+
+
+def test_every_sample_description_in_the_feed_is_the_text_its_page_shows(
+    sample_site: Path,
+) -> None:
+    feed = json.loads((sample_site / "open-data" / "services.json").read_text())
+    by_name = {r["name"]: r["description"] for r in feed["contents"]}
+    for service in SAMPLE.services:
+        page = (sample_site / "services" / service.id / "index.html").read_text()
+        reader = _Words(convert_charrefs=True)
+        reader.feed(page[page.index('<div class="lo-body"') :])
+        shown = " ".join(" ".join(reader.words).split())
+        for line in by_name[service.name].split("\n"):
+            assert line in shown, (service.id, line)
+
+
+class _Words(HTMLParser):
+    """The text of a page, as a person reads it."""
+
+    words: list[str]
+
+    def reset(self) -> None:
+        super().reset()
+        self.words = []
+
+    def handle_data(self, data: str) -> None:
+        self.words.append(data)

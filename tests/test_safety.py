@@ -91,7 +91,8 @@ def test_broken_files_and_anchors_are_found(tmp_path: Path) -> None:
     )
     (tmp_path / "a" / "index.html").write_text(
         '<a href="../index.html#here">ok</a><a href="../b/">missing</a>'
-        '<a href="../index.html#nope">bad anchor</a><img src="../../up.png"><a href="/abs/">x</a>'
+        '<a href="../index.html#nope">bad anchor</a><a href="../../up.png">up</a>'
+        '<a href="/abs/">x</a>'
     )
     assert broken_links(tmp_path) == [
         "a/index.html: link '../b/' points to a missing file",

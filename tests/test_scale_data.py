@@ -8,16 +8,20 @@ bench`` measures those.
 
 from __future__ import annotations
 
+import cProfile
 import json
+import pstats
 from pathlib import Path
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from generator.errors import DataError
 from generator.load import MAX_BYTES
 from generator.oruk import namespace, service_record
 from generator.pipeline import check
+from generator.schema import write_schemas
 from generator.validate import Project, load_project, warnings
 
 from .conftest import MINIMAL, ROOT, TODAY, load_synthetic, problems, write_project
@@ -272,3 +276,79 @@ def test_updates_documents_and_surveys_grow_with_the_services(tmp_path: Path) ->
 def test_the_synthetic_generator_runs_from_the_command_line(tmp_path: Path) -> None:
     assert synthetic.main([str(tmp_path / "cli"), "60"]) == 0
     assert len(load_project(tmp_path / "cli").services) == 60
+
+
+# --- a vocabulary of thousands of terms -----------------------------------------------------
+
+#: The vocabularies, in the order of ``data/vocabularies.yaml``.
+VOCABULARIES = ("disciplines", "strands", "levels", "audiences", "areas", "needs", "delivery")
+
+
+def with_terms(root: Path, vocabulary: str, count: int, *, known: bool = True) -> Path:
+    """Give the minimal project at ``root`` a ``vocabulary`` of ``count`` terms. With
+    ``known`` its own terms come first, so its records stay valid (and each term is a value
+    of the directory's filters, each audience a page); without, every use of the
+    vocabulary is an unknown id. ``make bench`` times ``check`` of the same projects."""
+    path = root / "data" / "vocabularies.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    terms = data["vocabularies"][vocabulary] if known else []
+    for n in range(count - len(terms)):
+        term = {"id": f"{vocabulary}-{n}", "name": f"{vocabulary.capitalize()} {n}"}
+        if vocabulary == "audiences":
+            term["intro"] = f"This page is for the {vocabulary} of group {n}."
+        terms.append(term)
+    data["vocabularies"][vocabulary] = terms
+    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    if known:  # the editor's schemas, which check compares with what the terms make now
+        write_schemas(root, load_project(root).vocabularies)
+    return root
+
+
+def _calls_to_check(root: Path) -> tuple[int, list[str]]:
+    """The Python function calls ``check`` makes on ``root``, and the problems it reports:
+    a count of the work done, which the machine's speed does not change."""
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        check(root, TODAY)
+        found = []
+    except DataError as exc:
+        found = [str(p) for p in exc.problems]
+    finally:
+        profile.disable()
+    return pstats.Stats(profile).total_calls, found  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "known"),
+    [(name, True) for name in VOCABULARIES]
+    + [("areas", False), ("audiences+disciplines", True), ("audiences+needs", True)],
+)
+def test_checking_a_vocabulary_ten_times_larger_is_at_most_ten_times_the_work(
+    tmp_path: Path, vocabulary: str, known: bool
+) -> None:
+    """Nothing in check (reading, validating, the message that names "the 3,000 areas",
+    a page per audience, the filters, the grid, the editor's schemas) calls a function for
+    each pair of a vocabulary's terms: ten times the terms is at most ten times the calls,
+    with a little room for what the larger run finds cached (12x; one call a pair, such as
+    looking each term up in the ones before it, makes it 25x and more). ``make bench``
+    times ``check`` with 10,000 terms."""
+    check(write_project(tmp_path / "warm-up"), TODAY)  # templates compiled, caches filled
+
+    def project(n: int) -> Path:
+        root = write_project(tmp_path / str(n))
+        for name in vocabulary.split("+"):  # two at once: every audience page lists its
+            with_terms(root, name, n, known=known)  # services by discipline, say
+        return root
+
+    small, large = (_calls_to_check(project(n)) for n in (300, 3000))
+    if known:
+        assert small[1] == large[1] == []
+    else:  # the fixture's two services name the one area it had; now neither is there
+        assert large[1] == [
+            f"data/services.yaml:{line}: services[{i}].areas[0]: 'essex' is not one of the "
+            "3,000 areas in data/vocabularies.yaml"
+            for i, line in ((0, 17), (1, 39))
+        ]
+    assert large[0] <= 12 * small[0], (small[0], large[0])
