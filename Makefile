@@ -32,10 +32,12 @@ test: $(VENV)/.test chromium $(VNU)
 $(VNU):
 	npm install --prefix build/vnu --no-audit --no-fund --silent vnu-jar
 
-## Preview while editing: rebuilds when data/, content/ or theme/ change.
+## Preview while editing: rebuilds when data/, content/ or theme/ change. Another port:
+## make serve PORT=8001 (a port already taken, say by a preview running, stops it at once).
+PORT ?= 8000
 serve: $(VENV)/.site
-	$(BIN)/python -m generator generate
-	$(BIN)/mkdocs serve --livereload --dirty --dev-addr 127.0.0.1:8000
+	@$(BIN)/python -m generator.plugin --port $(PORT) && $(BIN)/python -m generator generate
+	$(BIN)/mkdocs serve --livereload --dirty --dev-addr 127.0.0.1:$(PORT)
 
 ## Validate the data files only.
 check: $(VENV)/.site

@@ -448,7 +448,8 @@ class _Maker:
         if rng.random() < 0.8:
             access["who_can_refer"] = rng.sample(_REFERRERS, rng.randint(1, 5))
         access["self_referral"] = self_referral
-        if not self_referral and rng.random() < 0.5:
+        linked = not self_referral and rng.random() < 0.5
+        if linked or "form" in access["referral_route"]:  # a route naming a form links it
             access["referral_form"] = f"https://www.example.org/{provider['slug']}/referral-form"
         return access
 

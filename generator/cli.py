@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .build import BUILDERS, cannot_write, folder_of
 from .errors import BuildError, DataError, printable
-from .new import KINDS, add_record
+from .new import KINDS
+from .new import command as new_command
 from .pipeline import run
 from .today import today_from_env
 
@@ -58,9 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=list(KINDS))
     new.add_argument(
         "--set", action="append", default=[], metavar="FIELD=VALUE",
-        help="a field's value (lists: commas between), instead of being asked",
+        help="a field's value instead of being asked (lists: commas between; markdown: "
+        "@FILE reads it from a file)",
     )  # fmt: skip
-    new.add_argument("--file", help="the data file, such as services/acme.yaml")
+    new.add_argument(
+        "--file", help="the data file under data/, such as services/acme.yaml (started if new)"
+    )
     build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
     build.add_argument(
         "--strict", action="store_true", help="build nothing if there is any warning (for CI)"
@@ -84,12 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     root = getattr(args, "root", Path.cwd()).resolve()
     try:
         today = getattr(args, "today", None) or today_from_env()
-        if args.command == "new":
-            given = dict(item.partition("=")[::2] for item in args.set)
-            ask = input if sys.stdin.isatty() else None
-            made, at = add_record(root, args.kind, given, today, ask, args.file)
-            print(f"ok: added {args.kind} '{made}' at {at.file}:{at.line}; "
-                  "read it through, then run check")  # fmt: skip
+        if args.command == "new":  # asks, prints and says "nothing was added" itself
+            return new_command(root, args.kind, args.set, args.file, today)
         elif args.command == "check":
             outcome = run(root, today, until="check")  # templates and page names too
             found = outcome.warnings

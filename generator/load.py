@@ -16,11 +16,13 @@ import functools
 import os
 import re
 import stat
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 from yaml._yaml import CParser  # libyaml, inside PyYAML's wheels
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
@@ -29,8 +31,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader
 from yaml.resolver import Resolver
 
-from .errors import DataError, Problem
-from .models import FILES, FOLDERS
+from .errors import DataError, Problem, shown
+from .models import FILES, FOLDERS, MAX_ID, SLUG
 
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
@@ -65,7 +67,18 @@ class Source:
         return self.lines.get(loc, 1)
 
     def problem(self, loc: Loc, message: str) -> Problem:
-        return Problem(self.name, self.line_of(loc), format_loc(loc), message)
+        return Problem(self.name, self.line_of(loc), self.where(loc), message)
+
+    def where(self, loc: Loc) -> str:
+        """``loc`` as a message names it: the path, then the record it is in, by what the
+        person typed: ``services[3].levels[0] (the 4th service, id talk-and-play)``.
+
+        Every located message is made here (``Record.problem`` comes here too), so each
+        names its record the same way, warnings included.
+        """
+        path = format_loc(loc)
+        records = describe(self.name, self.data, loc)
+        return f"{path} ({records})" if records else path
 
 
 def format_loc(loc: Loc) -> str:
@@ -79,6 +92,95 @@ def format_loc(loc: Loc) -> str:
         else:  # odd keys (spaces, control characters) are shown quoted and escaped
             out += f"[{part!r}]"
     return out
+
+
+def ordinal(n: int) -> str:
+    """1 → ``1st``, 2 → ``2nd``, 11 → ``11th``, 21 → ``21st``, 1001 → ``1,001st``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+#: What one item of a list of records is called, where the list's key in the singular
+#: is not it.
+_NOUNS = {
+    "timeline": "stage",
+    "delivery": "delivery setting",
+    "disproportionate_burden": "disproportionate burden",
+    "not_in_scope": "item not in scope",
+}
+
+
+def _noun(key: str) -> str:
+    """The word for one record of the list ``key``: ``known_issues`` → ``known issue``."""
+    if key in _NOUNS:
+        return _NOUNS[key]
+    words = key.replace("_", " ")
+    return words.removesuffix("s") if words.endswith("s") else f"item of {words}"
+
+
+def _label(noun: str, index: int, item: Any) -> str:
+    """``the 4th service, id talk-and-play``: the record by its place counted from one, and
+    by its id if it has one that looks right, else by its name or title."""
+    label = f"the {ordinal(index + 1)} {noun}"
+    if not isinstance(item, dict):
+        return label
+    ident = item.get("id")
+    if isinstance(ident, str) and len(ident) <= MAX_ID and SLUG.fullmatch(ident):
+        return f"{label}, id {ident}"
+    for key in ("name", "title"):
+        name = item.get(key)
+        if isinstance(name, str) and name.strip():
+            return f"{label}, '{shown(name)}'"
+    return label
+
+
+@functools.cache
+def _field_models(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None]:
+    """For the field ``key`` of ``model``: whether it is a list of records, and the model of
+    its records (or of its value, for a field holding one record)."""
+    field = model.model_fields.get(key)
+    if field is None:
+        return False, None
+    annotation = field.annotation
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return True, item
+        return False, None
+    for arg in (annotation, *typing.get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return False, arg
+    return False, None
+
+
+def describe(file: str, data: Any, loc: Loc) -> str:
+    """The records that ``loc`` lies in, innermost first, by what the person typed:
+    ``the 2nd location, 'Hub', of the 4th service, id talk-and-play``; empty outside a
+    list of records (``site.name``) or in a file that is not a data file."""
+    key = file.removeprefix("data/")
+    folder, _, rest = key.partition("/")
+    kind = FOLDERS.get(folder, "") if rest else key
+    if key == file or kind not in FILES:
+        return ""
+    model: type[BaseModel] | None = FILES[kind][0]
+    labels = []
+    i = 0
+    while model is not None and i < len(loc) and isinstance(loc[i], str):
+        part = str(loc[i])
+        data = data.get(part) if isinstance(data, dict) else None
+        is_list, inner = _field_models(model, part)
+        if is_list and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = int(loc[i + 1])
+            data = data[index] if isinstance(data, list) and 0 <= index < len(data) else None
+            labels.append(_label(_noun(part), index, data))
+            i += 2
+        else:
+            i += 1
+        model = inner
+    described = ""
+    for label in reversed(labels):  # "the 1st location, 'Hub', of the 2nd service, id x"
+        described += ("," if "," in described else "") + (" of " if described else "") + label
+    return described
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -184,24 +286,19 @@ def _parse_yaml_afresh(text: str, name: str, line_offset: int) -> tuple[Source, 
         line = exc.problem_mark.line + 1 + line_offset
         return source, [Problem(name, line, "", str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        what = exc.problem or "invalid YAML"
-        if exc.context and exc.context not in what:
-            what = f"{exc.context}: {what}"
-        if "'\\t'" in what:
-            what = "a tab is used for indentation; indent with spaces instead"
-        return source, [Problem(name, line, "", f"YAML syntax error: {what}{_yaml_hint(what)}")]
+        line, message = _syntax_error(exc, text)
+        return source, [Problem(name, line + line_offset, "", message)]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text[: exc.position].count("\n") + 1 + line_offset
         msg = f"contains a control character (#x{exc.character:04x}) that is not allowed"
         return source, [Problem(name, line, "", msg)]
     except yaml.YAMLError as exc:
         return source, [Problem(name, 1, "", f"YAML error: {' '.join(str(exc).split())[:200]}")]
-    problems: list[Problem] = []
+    found: list[tuple[int, Loc, str]] = []
     if node is not None:
-        source.data = _to_python(node, (), source, problems, line_offset)
-    return source, problems
+        source.data = _to_python(node, (), source, found, line_offset)
+    # made once the data is read, so each names its record (``Source.where``)
+    return source, [Problem(name, line, source.where(loc), msg) for line, loc, msg in found]
 
 
 #: What to do about the commonest slips, by the words of PyYAML's message.
@@ -235,6 +332,141 @@ def _yaml_hint(what: str) -> str:
     return ""
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line of ``text`` (from one) where a person can mend what PyYAML could not read,
+    and the message, with a hint for the commonest slips.
+
+    PyYAML points where it gave up, which is not always where the slip is: a quote never
+    closed is found at the end of the file, a ``[`` never closed at the next line. Those
+    are reported where they opened (``context_mark``); a field indented one space too far
+    reads as text carrying on from the line above, so PyYAML's complaint about a colon in
+    text is answered with what is really wrong.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    what = exc.problem or "invalid YAML"
+    if exc.context and exc.context not in what:
+        what = f"{exc.context}: {what}"
+    if "'\\t'" in what:
+        what = "a tab is used for indentation; indent with spaces instead"
+    hint = _yaml_hint(what)
+    opened = exc.context_mark
+    if exc.context == "while scanning a quoted scalar" and opened and "unexpected" in what:
+        line, hint = opened.line + 1, f" (hint: {_QUOTE_NEVER_CLOSED})"
+    elif exc.context in _BRACKETS and opened and exc.problem_mark and "expected ','" in what:
+        line = opened.line + 1
+        shut = _BRACKETS[exc.context]
+        ran_on = exc.problem_mark.line > opened.line or "<stream end>" in what
+        hint = f" (hint: {(_NEVER_SHUT if ran_on else _ITEMS_APART).format(*shut)})"
+    elif exc.problem_mark and (quoted := _quote_run_on(text, exc.problem_mark.line)):
+        line, mark_used = quoted[0] + 1, quoted[1]
+        more = _APOSTROPHE if mark_used == "'" else ""
+        hint = f" (hint: {_QUOTE_RUNS_ON.format(exc.problem_mark.line + 1)}{more})"
+    elif exc.problem_mark and "found '<scalar>'" in what and _after_quote(text, exc.problem_mark):
+        hint = f" (hint: {_AFTER_QUOTE})"
+    elif exc.problem_mark and (key := _indented_too_far(text, exc.problem_mark.line, what)):
+        hint = f" (hint: {_TOO_FAR.format(key)})"
+    return line, f"YAML syntax error: {what}{hint}"
+
+
+_QUOTE_NEVER_CLOSED = (
+    "a quote opened here is never closed; end the text with the same quote mark it starts with"
+)
+_QUOTE_RUNS_ON = (
+    "a quote opened on this line is not closed on it, so the text runs on to line {}; end "
+    "the text with the same quote mark it starts with"
+)
+#: What else to say when the quote left open is a single one.
+_APOSTROPHE = "; in text inside '…', write each apostrophe as ''"
+_AFTER_QUOTE = (
+    "text that starts with a quote mark must end with it; to start with a quoted word, put "
+    "the whole text in the other quotes, such as name: '\"Talk\" and play'"
+)
+#: The opening and closing bracket of a flow collection, by PyYAML's context.
+_BRACKETS = {
+    "while parsing a flow sequence": ("list", "[", "]"),
+    "while parsing a flow mapping": ("set of fields", "{", "}"),
+}
+_NEVER_SHUT = (
+    "the {0} opened with '{1}' on this line is never closed; end it with '{2}' on this line"
+)
+_ITEMS_APART = (
+    "put a comma between the items of the {0} in '{1} {2}', and text with a comma or quote "
+    "in it in quotes"
+)
+_TOO_FAR = (
+    "this line is indented further than the line above it; start {0} in the same column "
+    "as the other fields of its record"
+)
+#: A line that starts a field: its indent, any "- ", and its name.
+_FIELD_LINE = re.compile(r"( *)((?:- +)*)([A-Za-z_][A-Za-z0-9_-]*) *:(?: |$)")
+
+
+@functools.cache
+def _field_names() -> frozenset[str]:
+    """Every field name of every data file's records."""
+    names: set[str] = set()
+    todo: list[type[BaseModel]] = [model for model, _required in FILES.values()]
+    while todo:
+        model = todo.pop()
+        for key in model.model_fields:
+            names.add(key)
+            inner = _field_models(model, key)[1]
+            if inner is not None and not inner.model_fields.keys() <= names:
+                todo.append(inner)
+    return frozenset(names)
+
+
+def _indented_too_far(text: str, index: int, what: str) -> str | None:
+    """The field name on line ``index`` (from zero) when that line starts a field indented
+    further than the field on the line above it, which YAML reads as more of that field's
+    text (so "mapping values are not allowed here") or as a record inside it."""
+    if not ("mapping values are not allowed" in what or "found '<block mapping start>'" in what):
+        return None
+    lines = text.split("\n")
+    here = _FIELD_LINE.match(lines[index]) if index < len(lines) else None
+    if not here:
+        return None
+    column = len(here[1]) + len(here[2])
+    for above in reversed(lines[:index]):
+        field = _FIELD_LINE.match(above)
+        if field:
+            before = len(field[1]) + len(field[2])
+            known = here[3] in _field_names() or column == before + 1
+            return here[3] if column > before and known else None
+        if (
+            above.strip()
+            and not above.lstrip().startswith("#")
+            and len(above) - len(above.lstrip(" ")) < column
+        ):
+            return None  # a line of text less indented than this one: not a field's text
+    return None
+
+
+def _after_quote(text: str, mark: yaml.Mark) -> bool:
+    """Whether the text PyYAML did not expect at ``mark`` follows a quoted text on the same
+    line (``name: "Talk" and play``)."""
+    before = text.split("\n")[mark.line][: mark.column].rstrip()
+    return before.endswith(("'", '"')) and bool(re.search(r":\s+['\"]", before))
+
+
+def _quote_run_on(text: str, index: int) -> tuple[int, str] | None:
+    """The line (from zero) where a quoted text that ends on line ``index`` started, and its
+    quote mark, when it started on an earlier line: a quote left open, closed only by the
+    next quote mark (such as the apostrophe in "Children's")."""
+    start = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                spans = token.start_mark.line < token.end_mark.line == index
+                start = (token.start_mark.line, token.style) if spans else None
+    except yaml.YAMLError:
+        pass
+    return start
+
+
 def _compose(text: str) -> Node | None:
     """The node tree of ``text``: by libyaml when it can, else (and for every problem,
     whose message must not depend on the parser) by PyYAML's own reader."""
@@ -248,8 +480,10 @@ def _compose(text: str) -> Node | None:
 
 
 def _to_python(
-    node: Node, loc: Loc, source: Source, problems: list[Problem], offset: int = 0
+    node: Node, loc: Loc, source: Source, problems: list[tuple[int, Loc, str]], offset: int = 0
 ) -> Any:
+    """The plain value of ``node``; each problem met is added to ``problems`` as its line,
+    where it is and what it is."""
     source.lines.setdefault(loc, node.start_mark.line + 1 + offset)
     if isinstance(node, ScalarNode):
         if not node.style and node.value in _NULLS:  # plain: libyaml says "", PyYAML None
@@ -258,7 +492,7 @@ def _to_python(
         if _SURROGATE.search(value):  # "\ud83d\ude00", as JSON and some exports write 😀
             value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         if bad := _FORBIDDEN.search(value):
-            problems.append(source.problem(loc, forbidden_message(bad.group())))
+            problems.append((source.line_of(loc), loc, forbidden_message(bad.group())))
         return value
     if isinstance(node, SequenceNode):
         return [
@@ -271,17 +505,15 @@ def _to_python(
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1 + offset
         if not isinstance(key_node, ScalarNode):
-            problems.append(Problem(source.name, line, format_loc(loc), "a key must be plain text"))
+            problems.append((line, loc, "a key must be plain text"))
             continue
         key = key_node.value
         if _FORBIDDEN.search(key):
-            problems.append(
-                Problem(source.name, line, format_loc(loc), "a key holds a control character")
-            )
+            problems.append((line, loc, "a key holds a control character"))
             continue
         if key in first_line:
             msg = f"duplicate key '{key}' (first given on line {first_line[key]})"
-            problems.append(Problem(source.name, line, format_loc((*loc, key)), msg))
+            problems.append((line, (*loc, key), msg))
             continue
         first_line[key] = line
         source.lines[(*loc, key)] = line

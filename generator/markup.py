@@ -12,6 +12,7 @@ not a list of known attacks, so a kind of markup nobody thought of fails too.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -82,18 +83,13 @@ def refused(tag: str, attrs: Iterable[tuple[str, str | None]]) -> list[str]:
     ``src``, unless it holds JSON data, which never runs) is for the caller to tell, as it
     sees the element's content.
     """
-    allowed = ELEMENTS.get(tag)
-    if allowed is None:
-        return [f"a <{tag}> element, which the site's templates never make"]
     found = dict(attrs)
-    wrong = [
-        f"{name}= on <{tag}>, an attribute the site's templates never make"
-        for name in found
-        if name not in allowed and name not in GLOBAL and not name.startswith(PREFIXES)
-    ]
+    wrong = list(_shape_refused(tag, tuple(found)))
+    if tag not in _CHECKED_FURTHER:  # most elements: their name and attributes say it all
+        return wrong
     for name in ("href", "src", "action"):
         value = found.get(name)
-        if value is not None and name in allowed:
+        if value is not None:
             wrong += _address(tag, name, value, own=not (tag == "a" or _canonical(tag, found)))
     if tag == "meta":
         wrong += _meta(found)
@@ -102,6 +98,24 @@ def refused(tag: str, attrs: Iterable[tuple[str, str | None]]) -> list[str]:
     if tag == "script" and found.get("type") not in _SCRIPT_TYPES:
         wrong.append(f'a <script type="{found.get("type")}">, which the site never makes')
     return wrong
+
+
+#: The elements whose attributes' values matter too: addresses, a meta's kind, a link's.
+_CHECKED_FURTHER = frozenset({"a", "link", "script", "form", "meta"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_refused(tag: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """What is wrong with an element of this name with these attributes, whatever their
+    values: remembered, as pages hold the same few shapes thousands of times."""
+    allowed = ELEMENTS.get(tag)
+    if allowed is None:
+        return (f"a <{tag}> element, which the site's templates never make",)
+    return tuple(
+        f"{name}= on <{tag}>, an attribute the site's templates never make"
+        for name in names
+        if name not in allowed and name not in GLOBAL and not name.startswith(PREFIXES)
+    )
 
 
 def _canonical(tag: str, found: dict[str, str | None]) -> bool:

@@ -30,11 +30,20 @@ _FORMATS = {
 }
 
 
+#: A cost that says the service is free: "Free", "Free. Equipment is lent…", "No charge".
+_FREE = re.compile(r"(free|no charge|no cost|nothing)\b", re.IGNORECASE)
+#: What a page says where the data does not hold a fact families need.
+ASK = "Ask the service"
+
+
 class Service(models.Service):
     """A service on the day the site is built for."""
 
     today: date
     review_months: int
+    #: Whether any of its audiences is families (``families_of``): a service only for
+    #: staff is never offered to families as one they can ask for themselves.
+    for_families: bool
 
     @property
     def review_due(self) -> date:
@@ -44,6 +53,12 @@ class Service(models.Service):
     def is_out_of_date(self) -> bool:
         """Past its review date: the page tells visitors to check before they go."""
         return self.review_due < self.today
+
+    @property
+    def is_running(self) -> bool:
+        """Offered now. A service that is not keeps its page, but lists leave it out and
+        nothing offers to contact it."""
+        return self.status == "active"
 
     @property
     def status_words(self) -> str | None:
@@ -64,19 +79,57 @@ class Service(models.Service):
 
     @property
     def is_free(self) -> bool:
-        """Free to families: what the directory's cost filter asks."""
-        return self.cost.strip().casefold().startswith("free")
+        """Free to families, as its ``cost`` says: what the directory's cost filter asks
+        (a cost nobody gave is not free)."""
+        return self.cost is not None and _FREE.match(self.cost.strip()) is not None
+
+    @property
+    def cost_words(self) -> str:
+        """What it costs, or what to do when the data does not say."""
+        return self.cost or ASK
+
+    @property
+    def ages_known(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
 
     @property
     def age_range(self) -> str:
         low, high = self.min_age, self.max_age
         if low is None and high is None:
-            return "All ages"
+            return ASK
         if low is None:
             return f"Up to {high} years"
         if high is None:
             return f"From {low} years"
         return f"{low} to {high} years"
+
+    def who_for(self, audiences: str) -> str:
+        """A card's "Who for": the ages, when given, and the audiences' names."""
+        if self.ages_known:
+            return f"{self.age_range}; {audiences}"
+        return f"{audiences}; ages: ask the service"
+
+    @property
+    def families_can_refer(self) -> bool:
+        """Whether a family can ask for it themselves, with no referral: never for a
+        service that is not running or that is only for staff."""
+        if not self.is_running or not self.for_families:
+            return False
+        return self.access.self_referral
+
+    @property
+    def refer_yourself(self) -> str:
+        """The answer to "Can you refer yourself?", from the data alone."""
+        if not self.is_running:
+            return "No: the service is not running"
+        referral: bool | None = self.access.self_referral  # None would be: not given
+        if referral is None:
+            return ASK
+        if not referral:
+            return "No"
+        if not self.for_families:
+            return "Staff can ask for it themselves; it is not a service for families"
+        return "Yes"
 
 
 _STATUS_WORDS: dict[str, str | None] = {
@@ -175,6 +228,50 @@ class Site:
         return next((s for s in self.timeline if s.state == "current"), None)
 
     @cached_property
+    def next_stage(self) -> Stage | None:
+        """The first stage still to come."""
+        return next((s for s in self.timeline if s.state == "next"), None)
+
+    @cached_property
+    def running(self) -> list[Service]:
+        """The services offered now, by name: what lists show."""
+        return [s for s in self.services if s.is_running]
+
+    @cached_property
+    def not_running(self) -> list[Service]:
+        """The services stopped or closed for now, by name: listed apart, when asked for."""
+        return [s for s in self.services if not s.is_running]
+
+    @cached_property
+    def running_number(self) -> dict[str, int]:
+        """Each running service's place in the A to Z list of running services, from 1."""
+        return {s.id: n for n, s in enumerate(self.running, 1)}
+
+    def similar(self, service: Service, most: int = 5) -> list[Service]:
+        """Running services that may help instead of ``service``: the same discipline, for
+        one of its audiences (and for families, if it is), in one of its areas; those that
+        share its needs, then its levels, first."""
+        needs, levels = set(service.needs), set(service.levels)
+        areas, audiences = set(service.areas), set(service.audiences)
+        found = [
+            s
+            for s in self._running_by_discipline.get(service.discipline, [])
+            if s.id != service.id
+            and (s.for_families or not service.for_families)
+            and not areas.isdisjoint(s.areas)
+            and not audiences.isdisjoint(s.audiences)
+        ]
+        found.sort(key=lambda s: (-len(needs & set(s.needs)), -len(levels & set(s.levels))))
+        return found[:most]
+
+    @cached_property
+    def _running_by_discipline(self) -> dict[str, list[Service]]:
+        found: dict[str, list[Service]] = {}
+        for service in self.running:
+            found.setdefault(service.discipline, []).append(service)
+        return found
+
+    @cached_property
     def survey_groups(self) -> dict[str, list[Survey]]:
         """Surveys open now, coming and closed (most recent outcome first)."""
         groups: dict[str, list[Survey]] = {"open": [], "upcoming": [], "closed": []}
@@ -186,11 +283,11 @@ class Site:
     @cached_property
     def grid(self) -> dict[str, dict[str, list[Service]]]:
         """The Balanced System® grid: services by strand, then level (each service placed
-        in its own cells, not every cell searched for services)."""
+        in its own cells, not every cell searched for services); running services only."""
         cells: dict[str, dict[str, list[Service]]] = {
             strand: {level: [] for level in self.terms.levels} for strand in self.terms.strands
         }
-        for service in self.services:
+        for service in self.running:
             for strand in dict.fromkeys(service.strands):
                 for level in dict.fromkeys(service.levels):
                     cells[strand][level].append(service)
@@ -223,7 +320,8 @@ class Site:
         return {t.id: n for n, t in enumerate(self.project.vocabularies.disciplines)}
 
     def for_audience(self, audience: str) -> dict[str, list[Any]]:
-        """The services, updates, documents and surveys for ``audience``, in display order."""
+        """The services (running ones), updates, documents and surveys for ``audience``, in
+        display order."""
         return self._by_audience.get(audience) or {kind: [] for kind in _AUDIENCE_KINDS}
 
     @cached_property
@@ -231,7 +329,7 @@ class Site:
         """Each audience's records, sorted out once rather than once a page."""
         found: dict[str, dict[str, list[Any]]] = {}
         for kind in _AUDIENCE_KINDS:
-            for record in getattr(self, kind):
+            for record in getattr(self, "running" if kind == "services" else kind):
                 for audience in dict.fromkeys(record.audiences):
                     mine = found.setdefault(audience, {k: [] for k in _AUDIENCE_KINDS})
                     mine[kind].append(record)
@@ -242,9 +340,19 @@ class Site:
 _AUDIENCE_KINDS = ("services", "updates", "documents", "surveys")
 
 
+def families_of(vocabularies: models.Vocabularies) -> set[str]:
+    """The audiences that are families (parents, carers, children, young people), not
+    staff: those whose pages are written for them, in plain words or for children to
+    read. An area that marks none of its audiences so has not said which are staff, and
+    every audience is taken to be families."""
+    marked = {a.id for a in vocabularies.audiences if a.plain_words or a.reading == "child"}
+    return marked or {a.id for a in vocabularies.audiences}
+
+
 def build_model(project: Project, today: date) -> Site:
     """The site on ``today``: each record with the facts that day gives it."""
     months = project.site.review_months
+    families = families_of(project.vocabularies)
 
     def extend(kind: type[Any], record: models.Record, **facts: Any) -> Any:
         return kind.model_construct(**dict(record), **facts)  # validated already
@@ -253,7 +361,16 @@ def build_model(project: Project, today: date) -> Site:
         project=project,
         today=today,
         services=sorted(
-            (extend(Service, s, today=today, review_months=months) for s in project.services),
+            (
+                extend(
+                    Service,
+                    s,
+                    today=today,
+                    review_months=months,
+                    for_families=not families.isdisjoint(s.audiences),
+                )
+                for s in project.services
+            ),
             key=lambda s: s.name.lower(),
         ),
         updates=sorted(project.updates, key=lambda u: (u.date, u.id), reverse=True),

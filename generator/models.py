@@ -147,7 +147,9 @@ def _sane_date(value: date) -> date:
 
 Date = Annotated[date, _Checked(_sane_date, pattern=r"^(?:19\d\d|20\d\d|2100)-\d\d-\d\d$")]
 #: A web address people can open: only https and http (no javascript: or data:).
-WebUrl = Annotated[str, _check(r"https?://[^\s<>\"'`]+\.[^\s<>\"'`]+", "a web address (https://…)")]
+WebUrl = Annotated[
+    str, _check(r"""https?://[^\s<>"'`]+\.[^\s<>"'`]+""", "a web address (https://…)")
+]
 #: Where a site is published: the builder makes every page's address from it, so it holds
 #: only what an address of a folder needs (no query, no fragment, nothing to escape).
 SiteUrl = Annotated[
@@ -159,7 +161,9 @@ SiteUrl = Annotated[
     ),
 ]
 #: An email address.
-Email = Annotated[str, _check(r"[^@\s<>()\[\]\"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", "an email")]
+Email = Annotated[
+    str, _check(r"""[^@\s<>()\[\]"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+""", "an email")
+]
 #: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
 Phone = Annotated[
     str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567", digits=True)
@@ -417,8 +421,8 @@ class Service(Record):
     """Who can use it, such as "Children living in Thurrock"."""
     access: Access
     """How a family gets the service."""
-    cost: Text = "Free"  # (cost_options)
-    """What it costs; Free when left out."""
+    cost: Text | None = None  # (cost_options)
+    """What it costs, such as "Free" or "£5 a session"; left out, the page says to ask."""
     contact: ServiceContact  # (email, url, contacts.phones)
     """How families reach it: at least one of phone, email or web."""
     delivery: DeliveryIds  # clinic, school, home, online… (attributes)
@@ -731,3 +735,7 @@ class Page(BaseModel):
     title: str
     description: str | None
     html: str  # sanitised; its own links are ``site:`` links
+    #: The markdown as typed, and the line of the file where it starts (after any front
+    #: matter): a link that leads nowhere is reported at its own line.
+    markdown: str = ""
+    first_line: int = 1

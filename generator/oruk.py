@@ -225,7 +225,9 @@ def service_record(
                 "service_id": sid,
                 "amount_description": service.cost,
             }
-        ],
+        ]
+        if service.cost is not None  # no cost given: none stated
+        else [],
         "schedules": [
             {
                 "id": _uid(ns, "schedule", service.id),

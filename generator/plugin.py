@@ -8,9 +8,14 @@ redraw after a theme change, and a search index that catches up after each rebui
 
 from __future__ import annotations
 
+import argparse
+import errno
+import ipaddress
 import logging
 import os
 import shutil
+import socket
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -39,18 +44,25 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
 
     generated = False  # by this plugin (not by ``python -m generator build``)
     serving = False  # under ``mkdocs serve``: index for search without holding up the page
+    port_unchecked = False  # a preview starting: its port is looked at before anything else
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """A preview (``mkdocs serve --dirty``, as ``make serve`` runs it) rebuilds only the
         pages whose files changed; the generator rewrites only those. MkDocs warns about
         every such build, which strict mode would count as a failure: that one warning is
         dropped, as the preview is dirty on purpose."""
-        LocalOfferPlugin.serving = command == "serve"
+        LocalOfferPlugin.serving = LocalOfferPlugin.port_unchecked = command == "serve"
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.generated = False
+        if LocalOfferPlugin.port_unchecked:  # before the first build, not after each save
+            LocalOfferPlugin.port_unchecked = False
+            host, port = config.dev_addr
+            if taken := port_problem(host, port):
+                print(taken, file=sys.stderr)  # one line, not MkDocs' traceback at the end
+                raise SystemExit(1)
         if os.environ.get(PAGES_READY) == str(Path(config.docs_dir).resolve()):
             return config  # ``python -m generator build`` generated them a moment ago
         root = Path(config.config_file_path).resolve().parent
@@ -152,3 +164,51 @@ def _index_quietly(site: Path) -> None:
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why a preview cannot listen on ``host:port``, in one line, if it cannot.
+
+    Tried as MkDocs' server will bind it (with ``SO_REUSEADDR``, so a port left in
+    TIME_WAIT by a preview just stopped counts as free); a port another program listens on,
+    such as a preview already running, is taken.
+    """
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    except ValueError:
+        family = socket.AF_INET  # a host name, such as localhost
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"port {port} is taken, perhaps by a preview already running "
+                f"(http://{host}:{port}/); to start another, use: make serve PORT={port + 1}"
+            )
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m generator.plugin --port 8000``: exit 1 with one line if a preview could
+    not listen there (``make serve`` asks before it generates anything)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.plugin", description="Is the preview's port free?"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    if not 0 < args.port < 65536:
+        print(f"PORT={args.port} is not a port: use a number from 1024 to 65535", file=sys.stderr)
+        return 1
+    taken = port_problem(args.host, args.port)
+    if taken:
+        print(taken, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import json
+import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -58,6 +59,14 @@ def long_date(value: date) -> str:
 
 def month(value: date) -> str:
     return f"{value:%B %Y}"
+
+
+def plural(count: int | Sized, one: str, many: str | None = None) -> str:
+    """A count with its noun, for any number: ``3|plural('strand')`` is "3 strands",
+    ``1|plural('strand')`` is "1 strand"; ``many`` where adding "s" is wrong
+    (``plural('service is', 'services are')``). A list counts its items."""
+    number = count if isinstance(count, int) else len(count)
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -99,7 +108,9 @@ def environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         bytecode_cache=_COMPILED,
     )
-    env.filters.update(tel=tel, long_date=long_date, month=month, headings_from=headings_from)
+    env.filters.update(
+        tel=tel, long_date=long_date, month=month, headings_from=headings_from, plural=plural
+    )
     return env
 
 
@@ -220,7 +231,12 @@ def _context(site: Site) -> dict[str, Any]:
         "by_discipline": site.by_discipline,
         "for_audience": site.for_audience,
         "current_stage": site.current_stage,
+        "next_stage": site.next_stage,
         "services": site.services,
+        "running": site.running,  # the services offered now: what lists show
+        "not_running": site.not_running,  # stopped or closed for now: listed apart
+        "running_number": site.running_number,  # a running service's place in A to Z
+        "similar": site.similar,  # running services that may help instead of one
         "updates": site.updates,
         "surveys": site.surveys,
         "documents": site.documents,
@@ -272,15 +288,41 @@ def _link_origins(project: Project) -> dict[str, Problem]:
 
 
 def _locate(error: LinkError, page: str, origins: dict[str, Problem], project: Project) -> Problem:
-    """A broken link, placed where a person can fix it: the field, the content page, or the
-    template that wrote it."""
+    """A broken link, placed where a person can fix it: the line of the content page that
+    holds it, the field, or the template that wrote it."""
     target, message = error.args
+    content = project.content.get(page)
+    line = _link_line(content, page, target) if isinstance(content, models.Page) else None
+    if line is not None:
+        return Problem(f"content/{page}", line, "", message)
     if target in origins:
         origin = origins[target]
         return Problem(origin.file, origin.line, origin.where, message)
-    if page in project.content:
-        return Problem(f"content/{page}", 1, "", message)
+    if isinstance(content, models.Page):
+        return Problem(f"content/{page}", content.first_line, "", message)
     return Problem(page, 1, "", f"{message} (written by a template)")
+
+
+#: Where a markdown line gives a link's address: ``[text](address)``, ``[text](<address>)``
+#: or a reference ``[name]: address``.
+_ADDRESS = re.compile(r"\]\(\s*<?([^\s()<>]*)|^ {0,3}\[[^\]]+\]:\s*<?([^\s<>]+)")
+
+
+def _link_line(content: models.Page, page: str, target: str) -> int | None:
+    """The line of ``content/<page>`` where the link to ``target`` (a ``site:`` path, as
+    ``sanitise`` made it from the address typed) is written, if it can be found."""
+    wanted = unquote(target)
+    for number, text in enumerate(content.markdown.splitlines()):
+        for found in _ADDRESS.finditer(text):
+            parts = urlsplit((found[1] or found[2] or "").replace("&amp;", "&"))
+            if parts.scheme or parts.netloc:
+                continue
+            path = unquote(parts.path)
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+            fragment = f"#{unquote(parts.fragment)}" if parts.fragment else ""
+            if (resolved if path else page) + fragment == wanted:
+                return content.first_line + number
+    return None
 
 
 def _markup_problem(error: MarkupError, page: str, project: Project) -> Problem:

@@ -35,11 +35,12 @@ from .errors import BuildError
 from .model import Service, Site
 
 #: The ages a visitor can choose in the directory; a service with no upper age is listed
-#: for every age from its lower one.
+#: for every age from its lower one (and one with no lower age for every age up to its
+#: upper one), but a service whose ages nobody gave is listed for none.
 AGES = range(0, 26)
 #: The filters search ranks by: services in the area a question names, and those a family
-#: can contact themselves, come first.
-RANKED = ("area", "self")
+#: can contact themselves, come first; those not running come last.
+RANKED = ("area", "self", "running")
 #: Services a file of the directory's cards holds.
 SHARD = 100
 
@@ -76,14 +77,21 @@ def record(site: Site, s: Service) -> Record:
 
     low = s.min_age if s.min_age is not None else AGES.start
     high = s.max_age if s.max_age is not None else AGES.stop - 1
+    ages = [str(a) for a in AGES if low <= a <= high] if s.ages_known else []
+    given: bool | None = s.access.self_referral
+    if given is None or (given and not s.families_can_refer):  # staff only, not running
+        referral = []
+    else:
+        referral = ["yes" if s.families_can_refer else "no"]
+    cost = [] if s.cost is None else ["free" if s.is_free else "charge"]
     meta = {
         "title": s.name,
         "id": s.id,
         "line": s.one_line,
-        "who": f"{s.age_range}; {terms.names(terms.audiences, s.audiences)}",
+        "who": s.who_for(terms.names(terms.audiences, s.audiences)),
         "areas": terms.names(terms.areas, s.areas),
-        "cost": s.cost,
-        "self": "Yes" if s.access.self_referral else "No",
+        "cost": s.cost_words,
+        "self": s.refer_yourself,
         "kind": "; ".join(
             [
                 terms.names(terms.disciplines, [s.discipline], plain=True),
@@ -104,11 +112,12 @@ def record(site: Site, s: Service) -> Record:
         "area": s.areas,
         "need": s.needs,
         "delivery": s.delivery,
-        "age": [str(a) for a in AGES if low <= a <= high],
-        "self": ["yes" if s.access.self_referral else "no"],
-        "cost": ["free" if s.is_free else "charge"],
+        "age": ages,
+        "self": referral,
+        "cost": cost,
         "audience": s.audiences,
         "strand": s.strands,
+        "running": ["yes" if s.is_running else "no"],
     }
     words = [
         *synonyms(terms.disciplines, [s.discipline]),
@@ -156,6 +165,7 @@ def _filter_values(site: Site) -> dict[str, list[str]]:
         "age": [str(a) for a in AGES],
         "self": ["yes", "no"],
         "cost": ["free", "charge"],
+        "running": ["yes", "no"],
     }
 
 

@@ -127,7 +127,10 @@ def warnings(project: Project, today: date) -> list[Problem]:
 
     The SEND Code of Practice asks for an offer that is up to date, and regulation 56 for
     the response to comments to be published: so an entry past its review date, and a
-    closed survey with no published outcome, are flagged.
+    closed survey with no published outcome, are flagged. So is a running service that
+    leaves out what a family needs to decide (its page then says "Ask the service"), or
+    whose way in mentions a form that it does not link to. (What to ask for, and how, is
+    required of every service: ``access`` and ``contact``.)
     """
     found = []
     months = project.site.review_months
@@ -139,6 +142,30 @@ def warnings(project: Project, today: date) -> list[Problem]:
                 f"due {due} ({months} months later)"
             )
             found.append(service.problem("last_reviewed", msg))
+        if service.status != "active":  # not offered: its page tells families so
+            continue
+        missing = [
+            what
+            for what, absent in (
+                ("cost", service.cost is None),
+                ("ages (min_age or max_age)", service.min_age is None and service.max_age is None),
+            )
+            if absent
+        ]
+        if missing:
+            msg = (
+                f"warning: gives no {' and no '.join(missing)}, which families need to "
+                "decide (its page says to ask the service)"
+            )
+            found.append(service.problem(None, msg))
+        if _FORM.search(service.access.referral_route) and not service.access.referral_form:
+            msg = (
+                "warning: the referral route mentions a form but gives no referral_form: "
+                "add the form's web address as access.referral_form"
+            )
+            route = ("access", "referral_route")  # at the line that mentions the form
+            locate = service._locate
+            found.append(locate(route, msg) if locate else service.problem(None, msg))
     for survey in project.surveys:
         if survey.closes < today and survey.outcome is None:
             msg = (
@@ -154,6 +181,10 @@ def warnings(project: Project, today: date) -> list[Problem]:
         )
         found.append(statement.problem("tested", msg))
     return sorted(found)
+
+
+#: A way in that needs a form: "fills in a request form", "the referral forms".
+_FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
 
 
 def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page | None:
@@ -174,7 +205,14 @@ def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page 
             problems.append(Problem(page.name, page.body_line, "", msg))
             return None
         title = first[2:].strip().rstrip("#").strip()
-    return models.Page(path=name, title=title, description=meta.description, html=html)
+    return models.Page(
+        path=name,
+        title=title,
+        description=meta.description,
+        html=html,
+        markdown=page.body,
+        first_line=page.body_line,
+    )
 
 
 def _mark_origins(value: Any, source: Source, loc: Loc = ()) -> Iterator[models.Prose]:

@@ -220,7 +220,8 @@ def test_linked_content_and_data_are_refused_and_a_secret_is_never_printed(
     found = check(root)
     assert found[0] == "content:1: must be a folder, not a link or a file"
     assert found[2:] == [
-        "data/documents.yaml:7: documents[0].file: 'docs-page.md' is not a file in content/",
+        "data/documents.yaml:7: documents[0].file (the 1st document, id introduction):"
+        " 'docs-page.md' is not a file in content/",
         "data/surveys.yaml:1: is a link; put the file itself here, not a link to it",
     ]
     assert not any("hunter2" in line for line in found)
@@ -260,10 +261,10 @@ def test_an_id_of_index_cannot_replace_a_list_page(tmp_path: Path) -> None:
         path.write_text(path.read_text().replace("- id: ", "- id: index\n    x-was: ", 1))
         edit_yaml(root, name, lambda d, n=name: d[n][0].pop("x-was"))
     assert check(root) == [
-        "data/services.yaml:2: services[0].id: would have the same address as the page "
-        "services/index.md (from (built-in page):1); rename one",
-        "data/updates.yaml:2: updates[0].id: would have the same address as the page "
-        "updates/index.md (from (built-in page):1); rename one",
+        "data/services.yaml:2: services[0].id (the 1st service, id index): would have the"
+        " same address as the page services/index.md (from (built-in page):1); rename one",
+        "data/updates.yaml:2: updates[0].id (the 1st update, id index): would have the same"
+        " address as the page updates/index.md (from (built-in page):1); rename one",
     ]
 
 
@@ -310,9 +311,10 @@ def test_dates_and_ids_beyond_what_pages_can_hold_are_located_errors(tmp_path: P
 
     edit_yaml(root, "services", change)
     assert check(root) == [
-        "data/services.yaml:22: services[0].last_reviewed: 9999-12-31 is not a date between "
-        "1900 and 2100",
-        "data/services.yaml:23: services[1].id: is 250 characters long; an id may have at most 60",
+        "data/services.yaml:25: services[0].last_reviewed (the 1st service, id advice-line):"
+        " 9999-12-31 is not a date between 1900 and 2100",
+        "data/services.yaml:26: services[1].id (the 2nd service, 'Stammering clinic'): is 250"
+        " characters long; an id may have at most 60",
     ]
 
 
@@ -390,7 +392,10 @@ def test_lists_nested_past_what_markdown_can_parse_are_a_located_error(tmp_path:
     root = write_project(tmp_path)
     edit_yaml(root, "services", lambda d: d["services"][0].update(description="1. " * 500))
     [found] = check(root)
-    assert found.startswith("data/services.yaml:5: services[0].description: is nested too")
+    assert found.startswith(
+        "data/services.yaml:5: services[0].description (the 1st service, id advice-line):"
+        " is nested too"
+    )
 
 
 def test_a_field_nested_too_deeply_leaves_nothing_behind_for_the_next() -> None:
@@ -418,9 +423,12 @@ def test_ten_thousand_terms_are_checked_and_an_error_does_not_list_them_all(
 
     edit_yaml(root, "vocabularies", many)
     assert check(root) == [
-        f"data/services.yaml:{line}: services[{i}].areas[0]: 'essex' is not one of the 10,000 "
-        "areas in data/vocabularies.yaml"
-        for i, line in ((0, 17), (1, 39))
+        f"data/services.yaml:{line}: services[{i}].areas[0] (the {nth} service, id {ident}):"
+        " 'essex' is not one of the 10,000 areas in data/vocabularies.yaml"
+        for i, line, nth, ident in (
+            (0, 17, "1st", "advice-line"),
+            (1, 39, "2nd", "stammering-clinic"),
+        )
     ]
 
 
@@ -448,8 +456,8 @@ def test_characters_that_hide_or_disguise_text_are_refused_however_typed(
     path = root / "data" / "services.yaml"
     path.write_text(path.read_text().replace("name: Advice line", f"name: {value}"))
     assert check(root) == [
-        f"data/services.yaml:3: services[0].name: contains {what} that cannot be published; "
-        "delete it"
+        f"data/services.yaml:3: services[0].name (the 1st service, id advice-line): contains"
+        f" {what} that cannot be published; delete it"
     ]
 
 
@@ -459,7 +467,10 @@ def test_a_direction_override_in_a_web_address_is_refused(tmp_path: Path) -> Non
     web = "https://www.example.org/stammering"
     path.write_text(path.read_text().replace(web, "https://www.example.org/\u202egnp.exe"))
     [found] = check(root)
-    assert found.startswith("data/services.yaml:37: services[1].contact.web: contains a text-")
+    assert found.startswith(
+        "data/services.yaml:37: services[1].contact.web (the 2nd service, id stammering-clinic):"
+        " contains a text-"
+    )
 
 
 # --- check passes where build then fails ----------------------------------------------------
@@ -479,7 +490,8 @@ def test_links_in_markdown_fields_are_checked_at_their_line(
     root = write_project(tmp_path)
     edit_yaml(root, "services", lambda d: d["services"][0].update(description=description))
     [found] = check(root)
-    assert found.startswith("data/services.yaml:5: services[0].description: " + message)
+    where = "services[0].description (the 1st service, id advice-line)"
+    assert found.startswith(f"data/services.yaml:5: {where}: {message}")
 
 
 def test_a_link_in_a_field_to_a_page_of_the_site_works(tmp_path: Path) -> None:

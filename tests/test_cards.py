@@ -26,9 +26,9 @@ def root(tmp_path: Path) -> Path:
     root = write_project(tmp_path)
     path = root / "data" / "services.yaml"
     data = yaml.safe_load(path.read_text())
-    data["services"][0].update(
-        status="defunct", description="Talk to a therapist by phone. Ask anything at all."
-    )
+    data["services"][0].update(description="Talk to a therapist by phone. Ask anything at all.")
+    for fact in ("min_age", "max_age", "cost"):  # facts nobody gave: the cards say to ask
+        del data["services"][0][fact]
     data["services"][1].update(summary="Therapy for children who stammer, near home.")
     data["services"][1]["access"]["referral_form"] = "https://www.example.org/refer"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -42,13 +42,26 @@ def test_directory_and_audience_cards_show_the_same_facts(root: Path) -> None:
         assert "Talk to a therapist by phone." in shown  # first sentence as the one line
         assert "Ask anything" not in shown
         assert "Therapy for children who stammer, near home." in shown  # its summary
-        for fact in ("Who for: All ages", "Areas: Essex", "Cost: Free", "Refer yourself: Yes"):
+        for fact in (
+            "Who for: Parents and carers; ages: ask the service",
+            "Areas: Essex",
+            "Cost: Ask the service",
+            "Refer yourself: Yes",
+            "Who for: 2 to 18 years; Parents and carers",
+            "Cost: Free",
+            "Refer yourself: No",
+        ):
             assert fact in shown, (name, fact)
-        assert "No longer running" in shown
 
 
 def test_a_service_that_stopped_is_never_called_defunct(root: Path) -> None:
+    path = root / "data" / "services.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["services"][0]["status"] = "defunct"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
     pages = check(root, TODAY).pages  # (the open data keeps Open Referral's own word)
+    assert "No longer running" in text(pages["services/advice-line.md"])
+    assert "no longer running" in text(pages["services/index.md"])
     for name, page in pages.items():
         assert name.endswith(".json") or "defunct" not in text(page).lower(), name
 

@@ -31,10 +31,10 @@ def bad_project(tmp_path: Path) -> Path:
 
 
 BAD_PROJECT_STDERR = (
-    "data/services.yaml:24: services[1].levels[0]: 'targetted' is not one of universal,"
-    " targeted, specialist\n"
-    "data/surveys.yaml:2: surveys[0]: closes (2026-02-28) before it opens (2026-03-01)\n"
-    "2 problems found; nothing was built.\n"
+    "data/services.yaml:24: services[1].levels[0] (the 2nd service, id stammering-clinic):"
+    " 'targetted' is not one of universal, targeted, specialist\n"
+    "data/surveys.yaml:2: surveys[0] (the 1st survey, id spring-survey): closes (2026-02-28)"
+    " before it opens (2026-03-01)\n2 problems found; nothing was built.\n"
 )
 
 
@@ -46,12 +46,12 @@ def test_check_on_valid_data_prints_ok_and_exits_0(capsys: pytest.CaptureFixture
 
 
 SURVEY_WARNING = (
-    "data/surveys.yaml:2: surveys[0]: warning: closed on 2026-04-30 but has no outcome:"
-    " publish what you heard and what changed"
+    "data/surveys.yaml:2: surveys[0] (the 1st survey, id spring-survey): warning: closed on"
+    " 2026-04-30 but has no outcome: publish what you heard and what changed"
 )
 REVIEW_WARNING = (
-    "data/services.yaml:18: services[0].last_reviewed: warning: overdue for review:"
-    " last reviewed 2026-09-14, due 2027-09-14 (12 months later)"
+    "data/services.yaml:18: services[0].last_reviewed (the 1st service, id advice-line):"
+    " warning: overdue for review: last reviewed 2026-09-14, due 2027-09-14 (12 months later)"
 )
 
 
@@ -92,8 +92,8 @@ def test_one_problem_is_counted_in_the_singular(
     root = write_project(tmp_path, services=edited("services", "min_age: 2", "min_age: two"))
     assert main(["--root", str(root), "check"]) == 1
     assert capsys.readouterr().err == (
-        "data/services.yaml:28: services[1].min_age: 'two' is not a whole number\n"
-        "1 problem found; nothing was built.\n"
+        "data/services.yaml:28: services[1].min_age (the 2nd service, id stammering-clinic):"
+        " 'two' is not a whole number\n1 problem found; nothing was built.\n"
     )
 
 

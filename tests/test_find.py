@@ -38,22 +38,28 @@ def services_of(root: Path) -> list[Service]:
 
 
 def matching(services: list[Service], **chosen: str) -> list[str]:
-    """The ids of the services that match every choice, by the data alone."""
+    """The ids of the services that match every choice, by the data alone: a fact nobody
+    gave (ages, cost) matches no choice, services that are not running only when asked
+    for (``closed="yes"``), and "you can contact it yourself" only services for families."""
+    closed = chosen.pop("closed", "") == "yes"
 
     def fits(s: Service) -> bool:
         low = 0 if s.min_age is None else s.min_age
         high = 25 if s.max_age is None else s.max_age
+        known = s.min_age is not None or s.max_age is not None
+        free = s.cost is not None and re.match(r"(free|no charge|no cost|nothing)\b", s.cost, re.I)
         tests = {
-            "age": lambda v: low <= int(v) <= high,
+            "age": lambda v: known and low <= int(v) <= high,
             "area": lambda v: v in s.areas,
             "type": lambda v: v == s.discipline,
             "need": lambda v: v in s.needs,
             "level": lambda v: v in s.levels,
             "delivery": lambda v: v in s.delivery,
-            "self": lambda v: s.access.self_referral == (v == "yes"),
-            "cost": lambda v: s.cost.lower().startswith("free") == (v == "free"),
+            "self": lambda v: v == "yes" and s.access.self_referral and s.for_families,
+            "cost": lambda v: s.cost is not None and bool(free) == (v == "free"),
         }
-        return all(tests[key](value) for key, value in chosen.items())
+        running = s.status == "active"
+        return (running or closed) and all(tests[key](value) for key, value in chosen.items())
 
     return sorted(s.id for s in services if fits(s))
 
@@ -83,7 +89,7 @@ def listed(page: Page) -> list[str]:
 
 def choose(page: Page, **chosen: str) -> None:
     for key, value in chosen.items():
-        if key in ("self", "cost"):
+        if key in ("self", "cost", "closed"):
             page.locator(f"#lo-{key}").check()
         else:
             page.locator(f"#lo-{key}").select_option(value)
@@ -139,6 +145,8 @@ COMBINATIONS = [
     {"age": "3", "area": "essex", "level": "universal", "cost": "free"},
     {"need": "stammering", "delivery": "online"},
     {"age": "25", "area": "thurrock", "type": "occupational-therapy", "self": "yes"},
+    {"type": "physiotherapy", "closed": "yes"},
+    {"closed": "yes"},
 ]
 
 
@@ -206,15 +214,19 @@ def test_without_javascript_the_listing_reaches_every_service(
 
 
 def crawl_listing(browser: Browser, site_url: str) -> list[str]:
-    """Follow the A to Z pages with JavaScript off; the service ids their cards link to."""
+    """Follow the A to Z pages with JavaScript off; the service ids their cards link to,
+    and those listed apart as not running (each once, and only there)."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url + "services/", wait_until="load")
     assert page.locator("#lo-filters").is_hidden()  # no controls that cannot work
     found: set[str] = set()
+    apart: list[str] = []
     while True:
         links = page.locator(".lo-card h3 a").evaluate_all("links => links.map(a => a.href)")
         found |= {urlsplit(href).path.rstrip("/").rsplit("/", 1)[1] for href in links}
+        links = page.locator("ul.lo-not-running a").evaluate_all("a => a.map(a => a.href)")
+        apart += [urlsplit(href).path.rstrip("/").rsplit("/", 1)[1] for href in links]
         following = page.locator('.lo-pages a[rel="next"]')
         if not following.count():
             break
@@ -222,7 +234,8 @@ def crawl_listing(browser: Browser, site_url: str) -> list[str]:
         # start, and the old page's links could be read again).
         page.goto(urljoin(page.url, following.get_attribute("href") or ""), wait_until="load")
     context.close()
-    return sorted(found)
+    assert not found & set(apart) and len(apart) == len(set(apart))
+    return sorted(found | set(apart))
 
 
 # --- search ----------------------------------------------------------------------------
@@ -281,7 +294,11 @@ def assert_area_ranking(
     assert found, words
 
     def rank(s: Service) -> int:
-        return 0 if area in s.areas and s.access.self_referral else 1 if area in s.areas else 2
+        if s.status != "active":
+            return 3  # not running: last of all
+        if area not in s.areas:
+            return 2
+        return 0 if s.access.self_referral and s.for_families else 1
 
     ranks = [rank(s) for s in found]
     assert ranks[0] == 0, words

@@ -37,9 +37,10 @@ def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
         "strands: [family-support]\n    audiences: [parents]\n    elig",
         "strands: [family-support\n    audiences: [parents]\n    elig",
     )
-    assert services_problems(tmp_path, services) == [
-        "data/services.yaml:9: YAML syntax error: while parsing a flow sequence:"
-        " expected ',' or ']', but got ':'"
+    assert services_problems(tmp_path, services) == [  # at the line of the '[' left open
+        "data/services.yaml:8: YAML syntax error: while parsing a flow sequence:"
+        " expected ',' or ']', but got ':' (hint: the list opened with '[' on this line is"
+        " never closed; end it with ']' on this line)"
     ]
 
 
@@ -55,7 +56,8 @@ def test_colon_inside_a_plain_value(tmp_path: Path) -> None:
 def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
     services = edited_services("    cost: Free\n", "    cost: Free\n    cost: £5 a session\n")
     assert services_problems(tmp_path, services) == [
-        "data/services.yaml:35: services[1].cost: duplicate key 'cost' (first given on line 34)"
+        "data/services.yaml:35: services[1].cost (the 2nd service, id stammering-clinic):"
+        " duplicate key 'cost' (first given on line 34)"
     ]
 
 
@@ -76,8 +78,10 @@ def test_tab_used_for_indentation(tmp_path: Path) -> None:
 def test_a_key_that_is_not_plain_text(tmp_path: Path) -> None:
     services = edited_services("    name: Advice line\n", "    ? [name]\n    : Advice line\n")
     assert services_problems(tmp_path, services) == [
-        "data/services.yaml:2: services[0].name: is missing; this field is required",
-        "data/services.yaml:3: services[0]: a key must be plain text",
+        "data/services.yaml:2: services[0].name (the 1st service, id advice-line): is missing;"
+        " this field is required",
+        "data/services.yaml:3: services[0] (the 1st service, id advice-line): a key must be"
+        " plain text",
     ]
 
 
@@ -98,7 +102,8 @@ def test_line_separator_pasted_from_a_word_processor_keeps_line_numbers(tmp_path
         "A phone line for questions", "A phone line\N{LINE SEPARATOR}for questions"
     ).replace("min_age: 2", "min_age: two")
     assert services_problems(tmp_path, services) == [
-        "data/services.yaml:28: services[1].min_age: 'two' is not a whole number"
+        "data/services.yaml:28: services[1].min_age (the 2nd service, id stammering-clinic):"
+        " 'two' is not a whole number"
     ]
 
 
@@ -194,7 +199,7 @@ def test_file_over_2_mb_is_refused_without_parsing(
     load._parse_yaml_once.cache_clear()  # files parsed by earlier tests are remembered
     big = SERVICES + "#" * (3 * 1024 * 1024) + "\n"  # valid YAML: one long comment
     assert services_problems(tmp_path, big) == [
-        "data/services.yaml:1: file is 3,146,791 bytes;"
+        f"data/services.yaml:1: file is {len(big.encode()):,} bytes;"
         " the limit is 2,097,152 bytes (2 MB) a data file"
     ]
     assert len(parsed_sizes) == 6  # the six other data files, and not services.yaml
@@ -205,14 +210,10 @@ def test_alias_is_refused_at_the_alias_line(tmp_path: Path) -> None:
     billion_laughs = (
         'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
         "# each line multiplies the one before by nine\n"
-        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-        "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
-        "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
-        "services: *h\n"
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+        "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\nservices: *h\n"
     )
     assert services_problems(tmp_path, billion_laughs) == [
         "data/services.yaml:3: anchors and aliases (*name) are not supported; write the value out"

@@ -89,11 +89,12 @@ def test_a_mistake_in_a_folder_file_is_located_there(tmp_path: Path) -> None:
     text = text.replace("strands: [family-support]", "strands: [famly-support]")
     root = with_folder(write_project(tmp_path), acme=text)
     assert problems(root) == [
-        "data/services/acme.yaml:2: services[0].levels: is missing; this field is required",
-        "data/services/acme.yaml:7: services[0].strands[0]: 'famly-support' is not one of"
-        " family-support",
-        "data/services/acme.yaml:24: services[1].strands[0]: 'famly-support' is not one of"
-        " family-support",
+        "data/services/acme.yaml:2: services[0].levels (the 1st service, id a-one): is missing;"
+        " this field is required",
+        "data/services/acme.yaml:7: services[0].strands[0] (the 1st service, id a-one):"
+        " 'famly-support' is not one of family-support",
+        "data/services/acme.yaml:24: services[1].strands[0] (the 2nd service, id a-two):"
+        " 'famly-support' is not one of family-support",
     ]
 
 
@@ -114,17 +115,18 @@ def test_an_id_used_in_two_files_is_reported_at_the_later_one(tmp_path: Path) ->
         b=services_file("b-one", "a-one"),
     )
     assert problems(root) == [
-        "data/services/a.yaml:19: services[1].id: duplicate id 'stammering-clinic'"
-        " (also used in data/services.yaml:19)",
-        "data/services/b.yaml:19: services[1].id: duplicate id 'a-one'"
-        " (also used in data/services/a.yaml:2)",
+        "data/services/a.yaml:19: services[1].id (the 2nd service, id stammering-clinic):"
+        " duplicate id 'stammering-clinic' (also used in data/services.yaml:19)",
+        "data/services/b.yaml:19: services[1].id (the 2nd service, id a-one): duplicate id"
+        " 'a-one' (also used in data/services/a.yaml:2)",
     ]
 
 
 def test_an_id_used_twice_in_one_folder_file_names_the_line(tmp_path: Path) -> None:
     root = with_folder(write_project(tmp_path), a=services_file("a-one", "a-one"))
     assert problems(root) == [
-        "data/services/a.yaml:19: services[1].id: duplicate id 'a-one' (also used on line 2)"
+        "data/services/a.yaml:19: services[1].id (the 2nd service, id a-one): duplicate id"
+        " 'a-one' (also used on line 2)"
     ]
 
 
@@ -152,8 +154,9 @@ def test_overdue_warning_names_the_folder_file_and_line(tmp_path: Path) -> None:
     root = with_folder(write_project(tmp_path), acme=stale)
     found = warnings(load_project(root), TODAY)
     assert [str(w) for w in found if "services" in w.file] == [
-        "data/services/acme.yaml:18: services[0].last_reviewed: warning: overdue for review:"
-        " last reviewed 2024-01-31, due 2025-01-31 (12 months later)"
+        "data/services/acme.yaml:18: services[0].last_reviewed (the 1st service, id a-one):"
+        " warning: overdue for review: last reviewed 2024-01-31, due 2025-01-31"
+        " (12 months later)"
     ]
 
 
@@ -229,8 +232,11 @@ def test_synthetic_services_use_every_term_and_every_field(county_project: Proje
     assert filled == set(type(services[0]).model_fields)
     assert 0.25 < sum(s.access.self_referral for s in services) / len(services) < 0.55
     assert 0.7 < sum(s.cost == "Free" for s in services) / len(services) < 0.9
-    overdue = warnings(county_project, TODAY)
+    found = warnings(county_project, TODAY)
+    overdue = [w for w in found if "overdue for review" in w.message]
     assert 0.04 < len(overdue) / len(services) < 0.2
+    others = [w.message for w in found if w not in overdue]  # the county leaves ages out
+    assert all(m.startswith("warning: gives no ages (min_age or max_age)") for m in others)
     assert all(w.file.startswith("data/services/") for w in overdue)
 
 
@@ -347,8 +353,11 @@ def test_checking_a_vocabulary_ten_times_larger_is_at_most_ten_times_the_work(
         assert small[1] == large[1] == []
     else:  # the fixture's two services name the one area it had; now neither is there
         assert large[1] == [
-            f"data/services.yaml:{line}: services[{i}].areas[0]: 'essex' is not one of the "
-            "3,000 areas in data/vocabularies.yaml"
-            for i, line in ((0, 17), (1, 39))
+            f"data/services.yaml:{line}: services[{i}].areas[0] (the {nth} service, id {ident}):"
+            " 'essex' is not one of the 3,000 areas in data/vocabularies.yaml"
+            for i, line, nth, ident in (
+                (0, 17, "1st", "advice-line"),
+                (1, 39, "2nd", "stammering-clinic"),
+            )
         ]
     assert large[0] <= 12 * small[0], (small[0], large[0])

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +211,109 @@ def test_a_file_of_the_services_folder_names_the_same_schema(tmp_path: Path) -> 
     services = (ROOT / "data" / "services.yaml").read_text(encoding="utf-8")
     folder_file.write_text(modeline("services/acme.yaml") + "\n" + services, encoding="utf-8")
     assert named_schema(folder_file) == named_schema(root / "data" / "services.yaml")
+
+
+# --- readable outside the generator: ECMA-262 patterns, check-jsonschema ---------------------
+
+
+def _patterns(node: Any) -> list[str]:
+    """Every ``pattern`` of a schema."""
+    if isinstance(node, list):
+        return [p for item in node for p in _patterns(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+    return found + [p for key, v in node.items() if key != "enum" for p in _patterns(v)]
+
+
+@functools.cache
+def every_pattern() -> list[str]:
+    """The patterns of every schema, the sample's and the minimal fixture's."""
+    made = [*schemas(load_project(ROOT).vocabularies).values(), *minimal_schemas().values()]
+    return sorted({p for data in made for p in _patterns(json.loads(data))})
+
+
+#: Compiles each pattern as JavaScript does, with the ``u`` flag JSON Schema's validators use
+#: (check-jsonschema's too), and tests each against each string.
+_JAVASCRIPT = """
+const {patterns, strings} = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = {errors: [], matches: []};
+for (const p of patterns) {
+  try { const r = new RegExp(p, "u"); out.matches.push(strings.map(s => r.test(s))); }
+  catch (e) { out.errors.push(p + ": " + e.message); out.matches.push(null); }
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def javascript(strings: list[str]) -> dict[str, Any]:
+    node = shutil.which("node")
+    assert node, "node is needed to compile the patterns as JavaScript does"
+    given = json.dumps({"patterns": every_pattern(), "strings": strings})
+    result = subprocess.run(
+        [node, "-e", _JAVASCRIPT], input=given, capture_output=True, text=True, check=True
+    )
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_every_schema_pattern_compiles_as_ecma_262_with_the_u_flag() -> None:
+    """JSON Schema's patterns are ECMA-262; ``\\"`` in a character class, which Python takes,
+    is an error in JavaScript's unicode mode (check-jsonschema stopped at it)."""
+    assert len(every_pattern()) > 5
+    assert javascript([])["errors"] == []
+
+
+def test_every_pattern_means_to_javascript_what_it_means_to_check() -> None:
+    """Tried on every value of the sample and on the values check refuses, each pattern
+    matches in JavaScript exactly where Python's ``re`` (which ``check`` uses) matches."""
+    values = {t for p in (ROOT / "data").glob("*.yaml") for t in _texts(load_project_data(p))}
+    values |= {new.split(": ", 1)[-1].strip() for _, _, new, _ in (m.values for m in MISTAKES)}
+    values |= {
+        'https://example.org/"onmouseover=alert(1)', "https://example.org/`x`", "a\"b@c.org",
+        "a b@c.org", "x@y", "javascript:alert(1)", "CM1 1QH", "cm11qh", "0300 123 4567",
+        "+44 1632 960000", "01632960000", "2026-11-20", "2101-01-01", "../secret.txt",
+        "a\\b.md", "C:/x", "docs/../x", "documents/plan.pdf", "yes", "Off", "1.4.3", "4.1.10",
+        "https://www.example.org/a/", "https://x.org:8080/a_b~c/", "talk-and-play", "Talk",
+    }  # fmt: skip
+    strings = sorted(v for v in values if "\n" not in v)
+    answer = javascript(strings)
+    for pattern, matches in zip(every_pattern(), answer["matches"], strict=True):
+        python = [re.search(pattern, s) is not None for s in strings]
+        differ = [s for s, py, js in zip(strings, python, matches, strict=True) if py != js]
+        assert not differ, f"{pattern} differs in JavaScript on {differ}"
+
+
+def load_project_data(path: Path) -> Any:
+    """A data file's values as ``check`` reads them (every scalar as text)."""
+    from generator.load import load_yaml
+
+    source, found = load_yaml(path, f"data/{path.name}")
+    assert not found
+    return source.data
+
+
+def test_check_jsonschema_validates_the_samples_files_against_the_schemas(
+    tmp_path: Path,
+) -> None:
+    """The usual pre-commit hook for schemas reads them, and finds the sample's files good."""
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    for name, data in schemas(load_project(ROOT).vocabularies).items():
+        (folder / name).write_bytes(data)
+    for path in sorted((ROOT / "data").glob("*.yaml")):
+        schema = folder / path.name.replace(".yaml", ".schema.json")
+        result = subprocess.run(
+            [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), str(path)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, f"{path.name}: {result.stdout}{result.stderr}"
+        assert "ok -- validation done" in result.stdout

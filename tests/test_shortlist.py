@@ -351,3 +351,17 @@ def test_the_list_works_when_the_site_lives_under_a_sub_path(
         context.close()
         server.shutdown()
         server.server_close()
+
+
+def test_a_closed_service_on_a_list_shows_its_status_and_offers_no_contact(
+    context: BrowserContext, site_url: str
+) -> None:
+    """A service kept on a list (or shared) before it closed stays on it, marked closed,
+    with none of its call, email and web actions."""
+    page = context.new_page()
+    names = open_list(page, f"{site_url}my-list/?services=hydrotherapy-sessions", 1)
+    assert names == ["Hydrotherapy sessions"]
+    item = page.locator(".lo-shortlist-item")
+    assert "Closed for now" in item.inner_text()
+    assert item.locator("a[href^='tel:'], a[href^='mailto:']").count() == 0
+    assert "Can you refer yourself? No" in " ".join(item.inner_text().split())

@@ -239,7 +239,10 @@ def test_check_runs_the_same_guard_and_names_the_field_a_template_printed_as_mar
         run_check(sample, TODAY)
     [problem] = {str(p).split(" would hold")[0] for p in info.value.problems}
     assert problem.startswith(f"data/services.yaml:{line}: services[")
-    assert "eligibility: the page services/" in problem
+    assert (
+        "eligibility (the 1st service, id speech-and-language-advice-line): the page services/"
+        in problem
+    )
     assert all("a <iframe> element" in str(p) for p in info.value.problems)
 
 

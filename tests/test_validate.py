@@ -96,8 +96,8 @@ MISTAKES = [
         "      name: Family support\n",
         "",
         [
-            "data/vocabularies.yaml:6: vocabularies.strands[0].name: is missing;"
-            " this field is required"
+            "data/vocabularies.yaml:6: vocabularies.strands[0].name (the 1st strand, id"
+            " family-support): is missing; this field is required"
         ],
         id="vocabularies-missing-field",
     ),
@@ -106,10 +106,10 @@ MISTAKES = [
         "      intro: This",
         "      intra: This",
         [
-            "data/vocabularies.yaml:16: vocabularies.audiences[0].intro: is missing;"
-            " this field is required",
-            "data/vocabularies.yaml:18: vocabularies.audiences[0].intra: unknown field 'intra'"
-            " (did you mean 'intro'?)",
+            "data/vocabularies.yaml:16: vocabularies.audiences[0].intro (the 1st audience, id"
+            " parents): is missing; this field is required",
+            "data/vocabularies.yaml:18: vocabularies.audiences[0].intra (the 1st audience, id"
+            " parents): unknown field 'intra' (did you mean 'intro'?)",
         ],
         id="vocabularies-unknown-field",
     ),
@@ -128,8 +128,8 @@ MISTAKES = [
         "id: essex",
         "id: Essex County",
         [
-            "data/vocabularies.yaml:20: vocabularies.areas[0].id: 'Essex County' is not an id:"
-            " use a-z, 0-9 and hyphens"
+            "data/vocabularies.yaml:20: vocabularies.areas[0].id (the 1st area, 'Essex'):"
+            " 'Essex County' is not an id: use a-z, 0-9 and hyphens"
         ],
         id="vocabularies-term-id-not-an-id",
     ),
@@ -138,8 +138,8 @@ MISTAKES = [
         "  strands:\n",
         "    - id: speech\n      name: Speech again\n  strands:\n",
         [
-            "data/vocabularies.yaml:5: vocabularies.disciplines[1].id: duplicate id 'speech'"
-            " (also used on line 3)"
+            "data/vocabularies.yaml:5: vocabularies.disciplines[1].id (the 2nd discipline, id"
+            " speech): duplicate id 'speech' (also used on line 3)"
         ],
         id="vocabularies-duplicate-id",
     ),
@@ -148,7 +148,10 @@ MISTAKES = [
         "services",
         "    organisation: Sample NHS trust\n    description: Therapy",
         "    description: Therapy",
-        ["data/services.yaml:19: services[1].organisation: is missing; this field is required"],
+        [
+            "data/services.yaml:19: services[1].organisation (the 2nd service, id"
+            " stammering-clinic): is missing; this field is required"
+        ],
         id="services-missing-field",
     ),
     pytest.param(
@@ -156,8 +159,8 @@ MISTAKES = [
         "      web: https",
         "      webb: https",
         [
-            "data/services.yaml:37: services[1].contact.webb: unknown field 'webb'"
-            " (did you mean 'web'?)"
+            "data/services.yaml:37: services[1].contact.webb (the 2nd service, id"
+            " stammering-clinic): unknown field 'webb' (did you mean 'web'?)"
         ],
         id="services-unknown-field",
     ),
@@ -165,14 +168,20 @@ MISTAKES = [
         "services",
         "min_age: 2",
         "min_age: two",
-        ["data/services.yaml:28: services[1].min_age: 'two' is not a whole number"],
+        [
+            "data/services.yaml:28: services[1].min_age (the 2nd service, id stammering-clinic):"
+            " 'two' is not a whole number"
+        ],
         id="services-wrong-type",
     ),
     pytest.param(
         "services",
         "    discipline: speech\n    levels: [",
         "    discipline: speach\n    levels: [",
-        ["data/services.yaml:23: services[1].discipline: 'speach' is not one of speech"],
+        [
+            "data/services.yaml:23: services[1].discipline (the 2nd service, id"
+            " stammering-clinic): 'speach' is not one of speech"
+        ],
         id="services-unknown-term",
     ),
     # updates.yaml
@@ -180,7 +189,10 @@ MISTAKES = [
         "updates",
         "    title: The project has started\n",
         "",
-        ["data/updates.yaml:2: updates[0].title: is missing; this field is required"],
+        [
+            "data/updates.yaml:2: updates[0].title (the 1st update, id project-launch): is"
+            " missing; this field is required"
+        ],
         id="updates-missing-field",
     ),
     pytest.param(
@@ -188,9 +200,10 @@ MISTAKES = [
         "summary:",
         "sumary:",
         [
-            "data/updates.yaml:2: updates[0].summary: is missing; this field is required",
-            "data/updates.yaml:5: updates[0].sumary: unknown field 'sumary'"
-            " (did you mean 'summary'?)",
+            "data/updates.yaml:2: updates[0].summary (the 1st update, id project-launch): is"
+            " missing; this field is required",
+            "data/updates.yaml:5: updates[0].sumary (the 1st update, id project-launch): unknown"
+            " field 'sumary' (did you mean 'summary'?)",
         ],
         id="updates-unknown-field",
     ),
@@ -199,7 +212,8 @@ MISTAKES = [
         "date: 2022-03-14",
         "date: 14/03/2022",
         [
-            "data/updates.yaml:3: updates[0].date: '14/03/2022' is not a real date written as"
+            "data/updates.yaml:3: updates[0].date (the 1st update, id project-launch):"
+            " '14/03/2022' is not a real date written as"
             " YYYY-MM-DD (for 14 March 2022, write 2022-03-14)"
         ],
         id="updates-wrong-type",
@@ -208,7 +222,10 @@ MISTAKES = [
         "updates",
         "[parents]",
         "[parents, teachers]",
-        ["data/updates.yaml:7: updates[0].audiences[1]: 'teachers' is not one of parents"],
+        [
+            "data/updates.yaml:7: updates[0].audiences[1] (the 1st update, id project-launch):"
+            " 'teachers' is not one of parents"
+        ],
         id="updates-unknown-term",
     ),
     # timeline.yaml (stages use no vocabulary: audiences is not one of their fields)
@@ -216,14 +233,20 @@ MISTAKES = [
         "timeline",
         "    summary: We plan.\n",
         "",
-        ["data/timeline.yaml:7: timeline[1].summary: is missing; this field is required"],
+        [
+            "data/timeline.yaml:7: timeline[1].summary (the 2nd stage, id plan): is missing;"
+            " this field is required"
+        ],
         id="timeline-missing-field",
     ),
     pytest.param(
         "timeline",
         "    summary: We plan.\n",
         "    summary: We plan.\n    stepz: [Ask]\n",
-        ["data/timeline.yaml:11: timeline[1].stepz: unknown field 'stepz' (did you mean 'steps'?)"],
+        [
+            "data/timeline.yaml:11: timeline[1].stepz (the 2nd stage, id plan): unknown field"
+            " 'stepz' (did you mean 'steps'?)"
+        ],
         id="timeline-unknown-field",
     ),
     pytest.param(
@@ -231,8 +254,8 @@ MISTAKES = [
         "start: 2023-01-01",
         "start: 2023-02-30",
         [
-            "data/timeline.yaml:9: timeline[1].start: '2023-02-30' is not a real date written as"
-            " YYYY-MM-DD"
+            "data/timeline.yaml:9: timeline[1].start (the 2nd stage, id plan): '2023-02-30' is"
+            " not a real date written as YYYY-MM-DD"
         ],
         id="timeline-wrong-type",
     ),
@@ -241,8 +264,8 @@ MISTAKES = [
         "    summary: We plan.\n",
         "    summary: We plan.\n    audiences: [parents]\n",
         [
-            "data/timeline.yaml:11: timeline[1].audiences: unknown field 'audiences'"
-            " (allowed: id, title, start, end, summary, steps)"
+            "data/timeline.yaml:11: timeline[1].audiences (the 2nd stage, id plan): unknown"
+            " field 'audiences' (allowed: id, title, start, end, summary, steps)"
         ],
         id="timeline-takes-no-terms",
     ),
@@ -251,7 +274,10 @@ MISTAKES = [
         "documents",
         "    title: An introduction\n",
         "",
-        ["data/documents.yaml:2: documents[0].title: is missing; this field is required"],
+        [
+            "data/documents.yaml:2: documents[0].title (the 1st document, id introduction): is"
+            " missing; this field is required"
+        ],
         id="documents-missing-field",
     ),
     pytest.param(
@@ -259,9 +285,10 @@ MISTAKES = [
         "summary:",
         "summery:",
         [
-            "data/documents.yaml:2: documents[0].summary: is missing; this field is required",
-            "data/documents.yaml:5: documents[0].summery: unknown field 'summery'"
-            " (did you mean 'summary'?)",
+            "data/documents.yaml:2: documents[0].summary (the 1st document, id introduction): is"
+            " missing; this field is required",
+            "data/documents.yaml:5: documents[0].summery (the 1st document, id introduction):"
+            " unknown field 'summery' (did you mean 'summary'?)",
         ],
         id="documents-unknown-field",
     ),
@@ -269,14 +296,20 @@ MISTAKES = [
         "documents",
         "    file: docs-page.md\n",
         "    file: docs-page.md\n    pages: many\n",
-        ["data/documents.yaml:8: documents[0].pages: 'many' is not a whole number"],
+        [
+            "data/documents.yaml:8: documents[0].pages (the 1st document, id introduction):"
+            " 'many' is not a whole number"
+        ],
         id="documents-wrong-type",
     ),
     pytest.param(
         "documents",
         "[parents]",
         "[carers]",
-        ["data/documents.yaml:6: documents[0].audiences[0]: 'carers' is not one of parents"],
+        [
+            "data/documents.yaml:6: documents[0].audiences[0] (the 1st document, id"
+            " introduction): 'carers' is not one of parents"
+        ],
         id="documents-unknown-term",
     ),
     # surveys.yaml
@@ -284,7 +317,10 @@ MISTAKES = [
         "surveys",
         "    link: https://www.example.org/survey\n",
         "",
-        ["data/surveys.yaml:2: surveys[0].link: is missing; this field is required"],
+        [
+            "data/surveys.yaml:2: surveys[0].link (the 1st survey, id spring-survey): is"
+            " missing; this field is required"
+        ],
         id="surveys-missing-field",
     ),
     pytest.param(
@@ -292,9 +328,10 @@ MISTAKES = [
         "closes:",
         "closses:",
         [
-            "data/surveys.yaml:2: surveys[0].closes: is missing; this field is required",
-            "data/surveys.yaml:7: surveys[0].closses: unknown field 'closses'"
-            " (did you mean 'closes'?)",
+            "data/surveys.yaml:2: surveys[0].closes (the 1st survey, id spring-survey): is"
+            " missing; this field is required",
+            "data/surveys.yaml:7: surveys[0].closses (the 1st survey, id spring-survey): unknown"
+            " field 'closses' (did you mean 'closes'?)",
         ],
         id="surveys-unknown-field",
     ),
@@ -303,8 +340,8 @@ MISTAKES = [
         "    title: Spring survey\n",
         "    title: Spring survey\n    kind: poll\n",
         [
-            "data/surveys.yaml:4: surveys[0].kind: 'poll' is not one of survey, consultation or"
-            " event"
+            "data/surveys.yaml:4: surveys[0].kind (the 1st survey, id spring-survey): 'poll' is"
+            " not one of survey, consultation or event"
         ],
         id="surveys-wrong-type",
     ),
@@ -312,7 +349,10 @@ MISTAKES = [
         "surveys",
         "[parents]",
         "[parent]",
-        ["data/surveys.yaml:8: surveys[0].audiences[0]: 'parent' is not one of parents"],
+        [
+            "data/surveys.yaml:8: surveys[0].audiences[0] (the 1st survey, id spring-survey):"
+            " 'parent' is not one of parents"
+        ],
         id="surveys-unknown-term",
     ),
     # one rule each, beyond a kind's missing, unknown, wrong-type and bad-term cases
@@ -321,8 +361,8 @@ MISTAKES = [
         "[targeted, specialist]",
         "[targetted, specialist]",
         [
-            "data/services.yaml:24: services[1].levels[0]: 'targetted' is not one of universal,"
-            " targeted, specialist"
+            "data/services.yaml:24: services[1].levels[0] (the 2nd service, id"
+            " stammering-clinic): 'targetted' is not one of universal, targeted, specialist"
         ],
         id="misspelt-level-lists-the-levels-there-are",
     ),
@@ -331,8 +371,8 @@ MISTAKES = [
         "levels: universal",
         "levels: targetted",
         [
-            "data/services.yaml:7: services[0].levels: 'targetted' is not one of universal,"
-            " targeted, specialist"
+            "data/services.yaml:7: services[0].levels (the 1st service, id advice-line):"
+            " 'targetted' is not one of universal, targeted, specialist"
         ],
         id="misspelt-level-written-without-a-list",
     ),
@@ -340,35 +380,50 @@ MISTAKES = [
         "services",
         "    name: Stammering clinic\n",
         "",
-        ["data/services.yaml:19: services[1].name: is missing; this field is required"],
+        [
+            "data/services.yaml:19: services[1].name (the 2nd service, id stammering-clinic): is"
+            " missing; this field is required"
+        ],
         id="service-without-a-name",
     ),
     pytest.param(
         "services",
         "name: Stammering clinic",
         "name:",
-        ["data/services.yaml:20: services[1].name: is empty; give a value or remove the line"],
+        [
+            "data/services.yaml:20: services[1].name (the 2nd service, id stammering-clinic): is"
+            " empty; give a value or remove the line"
+        ],
         id="service-with-an-empty-name",
     ),
     pytest.param(
         "services",
         "id: stammering-clinic",
         "id: advice-line",
-        ["data/services.yaml:19: services[1].id: duplicate id 'advice-line' (also used on line 2)"],
+        [
+            "data/services.yaml:19: services[1].id (the 2nd service, id advice-line):"
+            " duplicate id 'advice-line' (also used on line 2)"
+        ],
         id="duplicate-service-id-names-the-first-line",
     ),
     pytest.param(
         "services",
         "min_age: 2",
         "min_age: 19",
-        ["data/services.yaml:19: services[1]: min_age 19 is above max_age 18"],
+        [
+            "data/services.yaml:19: services[1] (the 2nd service, id stammering-clinic): min_age"
+            " 19 is above max_age 18"
+        ],
         id="min-age-above-max-age",
     ),
     pytest.param(
         "services",
         "max_age: 18",
         "max_age: 30",
-        ["data/services.yaml:29: services[1].max_age: 30 is too large; the highest allowed is 25"],
+        [
+            "data/services.yaml:29: services[1].max_age (the 2nd service, id stammering-clinic):"
+            " 30 is too large; the highest allowed is 25"
+        ],
         id="age-above-25",
     ),
     pytest.param(
@@ -376,8 +431,8 @@ MISTAKES = [
         "stammering@example.org",
         "stammering.example.org",
         [
-            "data/services.yaml:36: services[1].contact.email: 'stammering.example.org'"
-            " is not an email"
+            "data/services.yaml:36: services[1].contact.email (the 2nd service, id"
+            " stammering-clinic): 'stammering.example.org' is not an email"
         ],
         id="bad-email",
     ),
@@ -386,8 +441,8 @@ MISTAKES = [
         "0808 157 0101",
         "0808 157",
         [
-            "data/services.yaml:15: services[0].contact.phone: '0808 157' is not a phone number"
-            " like 0300 123 4567"
+            "data/services.yaml:15: services[0].contact.phone (the 1st service, id advice-line):"
+            " '0808 157' is not a phone number like 0300 123 4567"
         ],
         id="bad-phone",
     ),
@@ -397,7 +452,8 @@ MISTAKES = [
             "https://www.example.org/stammering",
             url,
             [
-                f"data/services.yaml:37: services[1].contact.web: '{url}' is not a web address"
+                f"data/services.yaml:37: services[1].contact.web (the 2nd service, id"
+                f" stammering-clinic): '{url}' is not a web address"
                 " (https://\N{HORIZONTAL ELLIPSIS})"
             ],
             id=f"web-address-must-be-http-and-plain-{n}",
@@ -414,7 +470,10 @@ MISTAKES = [
         "services",
         "self_referral: no",
         "self_referral: maybe",
-        ["data/services.yaml:33: services[1].access.self_referral: 'maybe' is not yes or no"],
+        [
+            "data/services.yaml:33: services[1].access.self_referral (the 2nd service, id"
+            " stammering-clinic): 'maybe' is not yes or no"
+        ],
         id="self-referral-must-be-yes-or-no",
     ),
     pytest.param(
@@ -422,8 +481,8 @@ MISTAKES = [
         "    cost: Free\n",
         "    cost: Free\n    status: closed\n",
         [
-            "data/services.yaml:35: services[1].status: 'closed' is not one of active, inactive,"
-            " defunct or temporarily closed"
+            "data/services.yaml:35: services[1].status (the 2nd service, id stammering-clinic):"
+            " 'closed' is not one of active, inactive, defunct or temporarily closed"
         ],
         id="unknown-status-lists-the-statuses",
     ),
@@ -432,7 +491,8 @@ MISTAKES = [
         "start: 2023-01-01",
         "start: 2022-12-01",
         [
-            "data/timeline.yaml:9: timeline[1].start: starts 2022-12-01, before the stage before"
+            "data/timeline.yaml:9: timeline[1].start (the 2nd stage, id plan): starts"
+            " 2022-12-01, before the stage before"
             " ('Understand') ends on 2022-12-31; stages must not overlap"
         ],
         id="overlapping-stages-are-reported-at-the-later-stage-start",
@@ -442,8 +502,8 @@ MISTAKES = [
         "    end: 2022-12-31\n",
         "",
         [
-            "data/timeline.yaml:8: timeline[1].start: the stage before ('Understand') has no end"
-            " date, so none can follow it"
+            "data/timeline.yaml:8: timeline[1].start (the 2nd stage, id plan): the stage before"
+            " ('Understand') has no end date, so none can follow it"
         ],
         id="no-stage-can-follow-one-without-an-end",
     ),
@@ -451,28 +511,40 @@ MISTAKES = [
         "timeline",
         "end: 2022-12-31",
         "end: 2022-01-31",
-        ["data/timeline.yaml:2: timeline[0]: ends (2022-01-31) before it starts (2022-02-01)"],
+        [
+            "data/timeline.yaml:2: timeline[0] (the 1st stage, id understand): ends (2022-01-31)"
+            " before it starts (2022-02-01)"
+        ],
         id="stage-ending-before-it-starts",
     ),
     pytest.param(
         "documents",
         "file: docs-page.md",
         "file: missing.md",
-        ["data/documents.yaml:7: documents[0].file: 'missing.md' is not a file in content/"],
+        [
+            "data/documents.yaml:7: documents[0].file (the 1st document, id introduction):"
+            " 'missing.md' is not a file in content/"
+        ],
         id="document-file-that-does-not-exist",
     ),
     pytest.param(
         "documents",
         "    file: docs-page.md\n",
         "    file: docs-page.md\n    url: https://www.example.org/intro.pdf\n",
-        ["data/documents.yaml:2: documents[0]: give exactly one of file or url"],
+        [
+            "data/documents.yaml:2: documents[0] (the 1st document, id introduction): give"
+            " exactly one of file or url"
+        ],
         id="document-with-both-file-and-url",
     ),
     pytest.param(
         "documents",
         "    file: docs-page.md\n",
         "",
-        ["data/documents.yaml:2: documents[0]: give exactly one of file or url"],
+        [
+            "data/documents.yaml:2: documents[0] (the 1st document, id introduction): give"
+            " exactly one of file or url"
+        ],
         id="document-with-neither-file-nor-url",
     ),
     *(
@@ -481,7 +553,8 @@ MISTAKES = [
             "file: docs-page.md",
             f"file: '{path}'",
             [
-                f"data/documents.yaml:7: documents[0].file: '{path}' must be a path inside"
+                f"data/documents.yaml:7: documents[0].file (the 1st document, id introduction):"
+                f" '{path}' must be a path inside"
                 " content/, like documents/plan.pdf"
             ],
             id=f"document-file-must-stay-inside-content-{n}",
@@ -494,7 +567,10 @@ MISTAKES = [
         "surveys",
         "closes: 2026-04-30",
         "closes: 2026-02-28",
-        ["data/surveys.yaml:2: surveys[0]: closes (2026-02-28) before it opens (2026-03-01)"],
+        [
+            "data/surveys.yaml:2: surveys[0] (the 1st survey, id spring-survey): closes"
+            " (2026-02-28) before it opens (2026-03-01)"
+        ],
         id="survey-closing-before-it-opens",
     ),
 ]
@@ -515,32 +591,33 @@ def test_each_mistake_is_reported_exactly(
         (
             "updates",
             [
-                "data/updates.yaml:8: updates[1].id: duplicate id 'project-launch'"
-                " (also used on line 2)"
+                "data/updates.yaml:8: updates[1].id (the 2nd update, id project-launch):"
+                " duplicate id 'project-launch' (also used on line 2)"
             ],
         ),
         (
             "documents",
             [
-                "data/documents.yaml:8: documents[1].id: duplicate id 'introduction'"
-                " (also used on line 2)"
+                "data/documents.yaml:8: documents[1].id (the 2nd document, id introduction):"
+                " duplicate id 'introduction' (also used on line 2)"
             ],
         ),
         (
             "surveys",
             [
-                "data/surveys.yaml:9: surveys[1].id: duplicate id 'spring-survey'"
-                " (also used on line 2)"
+                "data/surveys.yaml:9: surveys[1].id (the 2nd survey, id spring-survey):"
+                " duplicate id 'spring-survey' (also used on line 2)"
             ],
         ),
         (  # the repeated stages also follow one that has no end
             "timeline",
             [
-                "data/timeline.yaml:11: timeline[2].id: duplicate id 'understand'"
-                " (also used on line 2)",
-                "data/timeline.yaml:13: timeline[2].start: the stage before ('Plan') has no"
-                " end date, so none can follow it",
-                "data/timeline.yaml:16: timeline[3].id: duplicate id 'plan' (also used on line 7)",
+                "data/timeline.yaml:11: timeline[2].id (the 3rd stage, id understand): duplicate"
+                " id 'understand' (also used on line 2)",
+                "data/timeline.yaml:13: timeline[2].start (the 3rd stage, id understand): the"
+                " stage before ('Plan') has no end date, so none can follow it",
+                "data/timeline.yaml:16: timeline[3].id (the 4th stage, id plan): duplicate id"
+                " 'plan' (also used on line 7)",
             ],
         ),
     ],
@@ -615,15 +692,18 @@ def test_all_problems_in_all_files_come_in_one_run_sorted_by_file_then_line(
         documents=edited("documents", "file: docs-page.md", "file: missing.md"),
     )
     assert problems(root) == [
-        "data/documents.yaml:7: documents[0].file: 'missing.md' is not a file in content/",
-        "data/services.yaml:7: services[0].levels: 'targetted' is not one of universal,"
-        " targeted, specialist",
-        "data/services.yaml:36: services[1].contact.email: 'stammering.example.org' is not"
-        " an email",
-        "data/surveys.yaml:2: surveys[0]: closes (2026-02-28) before it opens (2026-03-01)",
-        "data/timeline.yaml:9: timeline[1].start: starts 2022-12-01, before the stage before"
-        " ('Understand') ends on 2022-12-31; stages must not overlap",
-        "data/updates.yaml:7: updates[0].audiences[0]: 'teachers' is not one of parents",
+        "data/documents.yaml:7: documents[0].file (the 1st document, id introduction):"
+        " 'missing.md' is not a file in content/",
+        "data/services.yaml:7: services[0].levels (the 1st service, id advice-line): 'targetted'"
+        " is not one of universal, targeted, specialist",
+        "data/services.yaml:36: services[1].contact.email (the 2nd service, id"
+        " stammering-clinic): 'stammering.example.org' is not an email",
+        "data/surveys.yaml:2: surveys[0] (the 1st survey, id spring-survey): closes (2026-02-28)"
+        " before it opens (2026-03-01)",
+        "data/timeline.yaml:9: timeline[1].start (the 2nd stage, id plan): starts 2022-12-01,"
+        " before the stage before ('Understand') ends on 2022-12-31; stages must not overlap",
+        "data/updates.yaml:7: updates[0].audiences[0] (the 1st update, id project-launch):"
+        " 'teachers' is not one of parents",
     ]
 
 
@@ -635,8 +715,8 @@ def test_a_mistake_in_site_yaml_does_not_hide_term_checks_elsewhere(tmp_path: Pa
         services=edited("services", "levels: universal", "levels: targetted"),
     )
     assert problems(root) == [
-        "data/services.yaml:7: services[0].levels: 'targetted' is not one of universal,"
-        " targeted, specialist",
+        "data/services.yaml:7: services[0].levels (the 1st service, id advice-line): 'targetted'"
+        " is not one of universal, targeted, specialist",
         "data/site.yaml:9: site.contact.email: 'team-at-example.org' is not an email",
     ]
 
@@ -646,9 +726,10 @@ def test_valid_records_are_cross_checked_beside_invalid_ones(tmp_path: Path) -> 
         "levels: universal", "levels: targetted"
     )
     assert problems(write_project(tmp_path, services=services)) == [
-        "data/services.yaml:7: services[0].levels: 'targetted' is not one of universal,"
-        " targeted, specialist",
-        "data/services.yaml:28: services[1].min_age: 'two' is not a whole number",
+        "data/services.yaml:7: services[0].levels (the 1st service, id advice-line): 'targetted'"
+        " is not one of universal, targeted, specialist",
+        "data/services.yaml:28: services[1].min_age (the 2nd service, id stammering-clinic):"
+        " 'two' is not a whole number",
     ]
 
 
@@ -658,8 +739,8 @@ def test_one_service_with_two_mistakes_gets_both_reported(tmp_path: Path) -> Non
         "levels: universal", "levels: targetted"
     )
     assert problems(write_project(tmp_path, services=services)) == [
-        "data/services.yaml:7: services[0].levels: 'targetted' is not one of universal,"
-        " targeted, specialist",
-        "data/services.yaml:15: services[0].contact.phone: '0808 157' is not a phone number"
-        " like 0300 123 4567",
+        "data/services.yaml:7: services[0].levels (the 1st service, id advice-line): 'targetted'"
+        " is not one of universal, targeted, specialist",
+        "data/services.yaml:15: services[0].contact.phone (the 1st service, id advice-line):"
+        " '0808 157' is not a phone number like 0300 123 4567",
     ]

@@ -80,13 +80,23 @@
       var value = field && (field.type === "checkbox" ? (field.checked ? field.value : "") : field.value);
       if (value) chosen.push(key + "-" + value);
     });
-    if (!chosen.length) return show(mine, null, "");
+    // Services that are not running are left out unless the visitor asks for them; asked
+    // for alone, every service is listed.
+    var closed = form.elements.closed;
+    var withClosed = !!(closed && closed.checked);
+    if (!chosen.length && !withClosed) return show(mine, null, "");
     say("Finding services…");
-    return Promise.all(chosen.map(numbersOf)).then(function (lists) {
-      var found = lists.reduce(both).map(function (n) { return { data: function () { return cardOf(n); } }; });
+    var wanted = chosen.concat(["running-yes", "running-no"]);
+    return Promise.all(wanted.map(numbersOf)).then(function (lists) {
+      var running = lists[lists.length - 2], stopped = lists[lists.length - 1];
+      var matches = chosen.length ? lists.slice(0, chosen.length).reduce(both) : either(running, stopped);
+      var numbers = withClosed ? matches : both(matches, running);
+      var hidden = withClosed ? 0 : both(matches, stopped).length;
+      var found = numbers.map(function (n) { return { data: function () { return cardOf(n); } }; });
       var text = found.length
         ? plural(found.length, "service matches", "services match") + " all your choices."
         : "No services match all your choices. Try removing one of them.";
+      if (hidden) text += " Not shown: " + plural(hidden, "service", "services") + " not running at the moment.";
       show(mine, found, text);
     }, failed);
   }
@@ -110,6 +120,15 @@
       return { url: new URL("services/" + meta.id + "/", root).pathname, meta: meta };
     });
   }
+  function either(a, b) { // two ascending lists: the numbers in one or the other
+    var out = [], i = 0, j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+      else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+      else { out.push(a[i]); i++; j++; }
+    }
+    return out;
+  }
   function both(a, b) { // two ascending lists: the numbers in both
     var out = [], i = 0, j = 0;
     while (i < a.length && j < b.length) {
@@ -119,7 +138,8 @@
   }
 
   /* Services in the area the question names (a town counts) come first, those a family
-     can contact themselves first of all; then everything else the words find. */
+     can contact themselves first of all; then everything else the words find; services
+     that are not running last of all. */
   function searchFor(pf, q) {
     var text = " " + q.toLowerCase().replace(/[^\p{L}\p{N}'-]+/gu, " ") + " ";
     var area = null;
@@ -139,15 +159,18 @@
     }
     questions.push(pf.search(q));
     if (area && rest) questions.push(pf.search(rest));
+    questions.push(pf.search(tag("running", "no")));
     return Promise.all(questions).then(function (answers) {
+      var stopped = {};
+      answers.pop().results.forEach(function (r) { stopped[r.id] = true; });
       var seen = {};
-      var merged = [];
+      var merged = [], last = [];
       answers.forEach(function (answer) {
         answer.results.forEach(function (r) {
-          if (!seen[r.id]) { seen[r.id] = true; merged.push(r); }
+          if (!seen[r.id]) { seen[r.id] = true; (stopped[r.id] ? last : merged).push(r); }
         });
       });
-      return merged;
+      return merged.concat(last);
     });
   }
 
@@ -213,7 +236,8 @@
     var card = el("div", "", "lo-card");
     card.setAttribute("data-lo-id", m.id);
     card.appendChild(heading(d));
-    if (m.status) {
+    if (m.status) { // not running: no "Add to my list" (shortlist.js)
+      card.setAttribute("data-lo-closed", "");
       var p = el("p");
       p.appendChild(el("span", m.status, "lo-status lo-status--closed"));
       card.appendChild(p);

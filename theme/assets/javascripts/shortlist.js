@@ -2,7 +2,8 @@
 
    - Every service card (<div class="lo-card" data-lo-id="ID">, see service_card in
      generator/templates/_macros.html) and every service page gets an "Add to my list"
-     button. Cards drawn later by other scripts are announced with the document event
+     button, but for a service that is not running (a card marked data-lo-closed; a page
+     with no call, email and web actions). Cards drawn later by other scripts are announced with the document event
      "lo:cards" ({detail: {container}}) and get theirs then.
    - Nothing is written to localStorage until the visitor presses that button; removing
      the last service removes the key. The list holds service ids and nothing else.
@@ -159,6 +160,7 @@
     cards.forEach(function (card) {
       var id = card.getAttribute("data-lo-id");
       if (card.querySelector(".lo-shortlist-control") || !ID.test(id) || id.length > MAX_ID) return;
+      if (card.hasAttribute("data-lo-closed")) return; // not running: nothing to add
       var heading = card.querySelector("h1, h2, h3, h4, h5, h6");
       card.appendChild(control(id, squash(heading ? heading.textContent : id)));
       added = true;
@@ -317,7 +319,8 @@
     var doc = fetched.doc;
     var title = doc.querySelector("article h1");
     var actions = doc.querySelector("article ul.lo-actions");
-    if (!title || !actions) return null; // a host that answers every address with a page
+    var stopped = doc.querySelector("article [data-lo-closed]"); // not running: no actions
+    if (!title || !(actions || stopped)) return null; // a host that answers every address with a page
     var name = squash(title.textContent);
     var box = el("div", "lo-card lo-shortlist-item");
     box.setAttribute("data-lo-item", id);
@@ -332,9 +335,9 @@
       note.appendChild(el("span", "lo-status lo-status--closed", squash(closed.textContent)));
       box.appendChild(note);
     }
-    var line = firstLine(actions);
+    var line = firstLine(actions || stopped);
     if (line) box.appendChild(el("p", "lo-shortlist-summary", line));
-    if (actions.children.length) box.appendChild(adopt(actions, url));
+    if (actions && actions.children.length) box.appendChild(adopt(actions, url));
     var known = facts(doc, url);
     if (known) box.appendChild(known);
     var stale = doc.querySelector("article .admonition.note .admonition-title");
