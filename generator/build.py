@@ -58,7 +58,7 @@ def build_with(
             staging.mkdir()  # here, so a folder that cannot be written stops the build at once
             _run_builder(builder, root, staging, today, docs, settings)
             if builder == "zensical":  # runs no plugin, so nothing has mended its pages
-                mend_site(staging)
+                mend_site(staging, theme="zensical")  # its copy of Material
             write_headers(staging)
             broken = broken_links(staging)
             if broken:

@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import GeneratorError
-from .mend import mend
+from .mend import mend_page
 from .pipeline import run
 from .render import Compiled, show_problem
 from .routes import builder_config
@@ -109,12 +109,15 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         return env
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """Each page with Material's markup that no block reaches mended (``mend``)."""
-        return mend(output)
+        """Each page with Material's markup that no block reaches mended (``mend``); the
+        build stops if a theme upgrade changed that markup (``mend_page``)."""
+        return _mended(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         """The same for the pages made from a template alone (404.html)."""
-        return mend(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return _mended(output_content, template_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Search and the directory's filters work in a preview too (``python -m generator
@@ -160,6 +163,14 @@ def _index_quietly(site: Path) -> None:
             index_site(site)
         except GeneratorError as exc:
             _PREVIEW_LOG.warning("search index: %s", exc)
+
+
+def _mended(html: str, page: str) -> str:
+    """``mend_page``, its ``BuildError`` raised as the ``PluginError`` that stops MkDocs."""
+    try:
+        return mend_page(html, page)
+    except GeneratorError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:

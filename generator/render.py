@@ -34,7 +34,7 @@ from .model import Site
 from .oruk import FEED_PAGE, services_feed
 from .routes import check_names, routes
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url
-from .search import AGES, directory_files, places, record
+from .search import AGES, directory_files, facts, places, record
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -245,6 +245,7 @@ def _context(site: Site) -> dict[str, Any]:
         "ages": list(AGES),  # the ages the directory's filter offers
         "feed_size": FEED_PAGE,  # services a file of the open data feed holds
         "places": places(site),  # area names and towns, which search ranks by
+        "facts": facts(),  # what the site's scripts share with the generator (_page.html)
         "search_record": lambda service: record(site, service),  # see service.html
         "url": lambda path: "site:" + path,  # a link to a docs path, made relative later
     }

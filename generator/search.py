@@ -33,6 +33,8 @@ from pathlib import Path
 from . import models
 from .errors import BuildError
 from .model import Service, Site
+from .routes import RECORD_PAGES
+from .sanitise import url_of
 
 #: The ages a visitor can choose in the directory; a service with no upper age is listed
 #: for every age from its lower one (and one with no lower age for every age up to its
@@ -43,6 +45,36 @@ AGES = range(0, 26)
 RANKED = ("area", "self", "running")
 #: Services a file of the directory's cards holds.
 SHARD = 100
+#: The filters a visitor chooses in the directory (the names of its form's fields, in
+#: services.html); ``running`` is applied by the script itself.
+CHOSEN = ("age", "area", "type", "need", "level", "delivery", "audience", "strand", "self", "cost")
+#: The directory's filter data: the numbers of the services with a filter's value, and
+#: the services' card facts, ``SHARD`` a file (the ``N``th file).
+VALUE_FILE = "filters/{key}-{value}.json"
+CARDS_FILE = "filters/cards-{n}.json"
+#: The search word of a filter value is this, the filter's key, and the value with these
+#: characters dropped (``tag``).
+TAG_PREFIX = "lo"
+TAG_DROP = re.compile(r"[^a-z0-9]")
+
+
+def facts() -> dict[str, object]:
+    """What the site's scripts (local-offer-find.js, shortlist.js) must agree on with the
+    generator, given to them by every page (``_page.html``, ``data-lo-facts``) so that each
+    fact is written once, here: addresses, the id rule, filter keys, shard size, search tag."""
+    service = next(address for kind, address, *_ in RECORD_PAGES if kind == "service")
+    return {
+        "service": url_of(service),  # services/{id}/
+        "list": url_of("my-list.md"),
+        "values": VALUE_FILE,
+        "cards": CARDS_FILE,
+        "id": f"^(?:{models.SLUG.pattern})$",
+        "maxId": models.MAX_ID,
+        "filters": list(CHOSEN),
+        "shard": SHARD,
+        "tag": TAG_PREFIX,
+        "tagDrop": TAG_DROP.pattern,
+    }
 
 
 @dataclass(frozen=True)
@@ -64,8 +96,8 @@ class Record:
 
 
 def tag(key: str, value: str) -> str:
-    """The search word for a filter value; local-offer-find.js makes the same."""
-    return "lo" + key + re.sub(r"[^a-z0-9]", "", value)
+    """The search word for a filter value; local-offer-find.js makes the same (``facts``)."""
+    return TAG_PREFIX + key + TAG_DROP.sub("", value)
 
 
 def record(site: Site, s: Service) -> Record:
@@ -140,15 +172,15 @@ def directory_files(site: Site) -> dict[str, bytes]:
     members: dict[str, list[int]] = {}
     for key, values in _filter_values(site).items():  # every value, so none is missing
         for value in values:
-            members[f"{key}-{value}"] = []
+            members[VALUE_FILE.format(key=key, value=value)] = []
     for n, r in enumerate(found):
         for key, values in r.filters.items():
             for value in values:
-                members[f"{key}-{value}"].append(n)
-    files = {f"filters/{name}.json": _json(numbers) for name, numbers in members.items()}
+                members[VALUE_FILE.format(key=key, value=value)].append(n)
+    files = {name: _json(numbers) for name, numbers in members.items()}
     for start in range(0, max(len(found), 1), SHARD):
         cards = [r.meta for r in found[start : start + SHARD]]
-        files[f"filters/cards-{start // SHARD}.json"] = _json(cards)
+        files[CARDS_FILE.format(n=start // SHARD)] = _json(cards)
     return files
 
 

@@ -10,10 +10,15 @@
 (function () {
   "use strict";
   var STEP = 20; // results shown at a time
-  var FILTERS = ["age", "area", "type", "need", "level", "delivery", "audience", "strand", "self", "cost"];
-  var SHARD = 100; // services a file of cards holds (search.SHARD)
   var form = document.getElementById("lo-search") || document.getElementById("lo-filters");
-  if (!form) return;
+  // What the generator decides (generator/search.py, facts): the page gives it, so no
+  // address, filter key, shard size or search word is written here as well.
+  var holder = document.querySelector("[data-lo-facts]");
+  if (!form || !holder) return;
+  var facts = JSON.parse(holder.getAttribute("data-lo-facts"));
+  var FILTERS = facts.filters; // the filters a visitor chooses
+  var SHARD = facts.shard; // services a file of cards holds
+  var TAG_DROP = new RegExp(facts.tagDrop, "g");
   var searching = form.id === "lo-search";
   var count = document.getElementById("lo-count");
   var results = document.getElementById("lo-results");
@@ -78,7 +83,7 @@
     FILTERS.forEach(function (key) {
       var field = form.elements[key];
       var value = field && (field.type === "checkbox" ? (field.checked ? field.value : "") : field.value);
-      if (value) chosen.push(key + "-" + value);
+      if (value) chosen.push(valueFile(key, value));
     });
     // Services that are not running are left out unless the visitor asks for them; asked
     // for alone, every service is listed.
@@ -86,7 +91,7 @@
     var withClosed = !!(closed && closed.checked);
     if (!chosen.length && !withClosed) return show(mine, null, "");
     say("Finding services…");
-    var wanted = chosen.concat(["running-yes", "running-no"]);
+    var wanted = chosen.concat([valueFile("running", "yes"), valueFile("running", "no")]);
     return Promise.all(wanted.map(numbersOf)).then(function (lists) {
       var running = lists[lists.length - 2], stopped = lists[lists.length - 1];
       var matches = chosen.length ? lists.slice(0, chosen.length).reduce(both) : either(running, stopped);
@@ -102,11 +107,12 @@
   }
 
   // The directory's filter data (generator/search.py, directory_files): for each value,
-  // the numbers of the services that have it, in A to Z order; cards a hundred a file.
+  // the numbers of the services that have it, in A to Z order; cards SHARD a file.
   var files = {};
+  function valueFile(key, value) { return facts.values.replace("{key}", key).replace("{value}", value); }
   function fetchJSON(name) {
     if (!files[name]) {
-      files[name] = fetch(new URL("filters/" + name + ".json", root).href).then(function (r) {
+      files[name] = fetch(new URL(name, root).href).then(function (r) {
         if (!r.ok) throw new Error(r.status);
         return r.json();
       });
@@ -115,9 +121,9 @@
   }
   function numbersOf(choice) { return fetchJSON(choice); }
   function cardOf(n) {
-    return fetchJSON("cards-" + Math.floor(n / SHARD)).then(function (cards) {
+    return fetchJSON(facts.cards.replace("{n}", Math.floor(n / SHARD))).then(function (cards) {
       var meta = cards[n % SHARD];
-      return { url: new URL("services/" + meta.id + "/", root).pathname, meta: meta };
+      return { url: new URL(facts.service.replace("{id}", meta.id), root).pathname, meta: meta };
     });
   }
   function either(a, b) { // two ascending lists: the numbers in one or the other
@@ -175,7 +181,7 @@
   }
 
   // The word a service page holds for a value search ranks by (generator/search.py, tag).
-  function tag(key, value) { return "lo" + key + value.replace(/[^a-z0-9]/g, ""); }
+  function tag(key, value) { return facts.tag + key + value.replace(TAG_DROP, ""); }
 
   function failed() {
     say("Search is not working at the moment. You can still browse every service from A to Z in the directory.");
@@ -243,15 +249,15 @@
       card.appendChild(p);
     }
     card.appendChild(el("p", m.line));
-    var facts = el("ul");
+    var list = el("ul");
     [["Who for:", m.who], ["Areas:", m.areas], ["Cost:", m.cost], ["Refer yourself:", m.self],
      ["Type and level:", m.kind]].forEach(function (fact) {
       var li = el("li");
       li.appendChild(el("strong", fact[0]));
       li.appendChild(document.createTextNode(" " + fact[1]));
-      facts.appendChild(li);
+      list.appendChild(li);
     });
-    card.appendChild(facts);
+    card.appendChild(list);
     if (m.stale) card.appendChild(el("p", m.stale, "lo-notice"));
     return card;
   }

@@ -12,21 +12,26 @@
      service's own page for its name, summary, facts and contact actions. Nothing is built
      from HTML strings: parsed nodes are imported, text is set as text.
    Addresses come from this file's own: it is assets/javascripts/shortlist.js under the
-   site's root, so the site works under any sub-path. The page addresses are those of
-   generator/routes.py (services/ID.md -> services/ID/, my-list.md -> my-list/). */
+   site's root, so the site works under any sub-path. The page addresses and the id rule
+   are the generator's, which every page gives in data-lo-facts (generator/search.py,
+   facts). */
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !window.URL || !window.fetch || !window.DOMParser || !document.querySelector) return;
+  var holder = document.querySelector("[data-lo-facts]");
+  if (!holder) return; // not a page of the generator's (a builder's 404 page)
+  var shared = JSON.parse(holder.getAttribute("data-lo-facts"));
 
   var ROOT = new URL("../../", script.src);
-  var LIST_PAGE = new URL("my-list/", ROOT);
+  var LIST_PAGE = new URL(shared.list, ROOT);
   var KEY = "lo-shortlist:" + ROOT.pathname; // one list per site, even on a shared host
-  var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-  var MAX_ID = 60;
+  var ID = new RegExp(shared.id);
+  var MAX_ID = shared.maxId;
   var MAX_ITEMS = 100;
+  var SERVICE = shared.service.split("{id}"); // the address before and after the id
 
-  function servicePage(id) { return new URL("services/" + id + "/", ROOT); }
+  function servicePage(id) { return new URL(SERVICE.join(id), ROOT); }
 
   // --- the list, in localStorage only ----------------------------------------------------
 
@@ -171,11 +176,12 @@
   /* A service's own page: the button goes after its call, email and web actions. */
   function enhanceServicePage() {
     var here = location.pathname.slice(ROOT.pathname.length);
-    var match = location.pathname.indexOf(ROOT.pathname) === 0 && /^services\/([a-z0-9-]+)\/$/.exec(here);
+    var id = here.slice(SERVICE[0].length, here.length - SERVICE[1].length);
+    var match = location.pathname.indexOf(ROOT.pathname) === 0 && here === SERVICE.join(id) && ID.test(id);
     var actions = document.querySelector("article ul.lo-actions");
     var title = document.querySelector("article h1");
-    if (!match || !actions || actions.closest(".lo-card") || !title || match[1].length > MAX_ID) return;
-    actions.parentNode.insertBefore(control(match[1], squash(title.textContent)), actions.nextSibling);
+    if (!match || !actions || actions.closest(".lo-card") || !title || id.length > MAX_ID) return;
+    actions.parentNode.insertBefore(control(id, squash(title.textContent)), actions.nextSibling);
     sync();
   }
 
