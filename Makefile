@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 VNU    := build/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+ESLINT := build/eslint/node_modules/.bin/eslint
+#: The JavaScript linter and its two packages, pinned (eslint.config.mjs imports them).
+ESLINT_PACKAGES := eslint@9.39.5 @eslint/js@9.39.5 globals@17.15.0
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test serve check check-strict lint lock bench chromium clean
@@ -47,11 +50,16 @@ check: $(VENV)/.site
 check-strict: $(VENV)/.site
 	$(BIN)/python -m generator check --strict
 
-## Style and types: ruff, and mypy --strict on generator/ (CI runs it before the tests).
-lint: $(VENV)/.test
+## Style and types: ruff, and mypy --strict on generator/ (CI runs it before the tests);
+## ESLint on the site's scripts (installed with npm into build/eslint, as pinned above).
+lint: $(VENV)/.test $(ESLINT)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
+	$(ESLINT) theme/assets/javascripts/*.js
+
+$(ESLINT):
+	npm install --prefix build/eslint --no-audit --no-fund --silent $(ESLINT_PACKAGES)
 
 ## Rewrite requirements.lock from a fresh environment with every extra installed.
 lock:

@@ -1,4 +1,4 @@
-"""Stage 5: build the site with a builder, replacing ``site/`` only after a complete build.
+"""Stage 6: build the site with a builder, replacing ``site/`` only after a complete build.
 
 The builder writes into a fresh folder beside ``site/``; only when it has finished without
 a single warning, every internal link resolves and no page holds an inline script is that

@@ -120,11 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(exc, file=sys.stderr)
         print(f"{_count(exc.problems, 'problem')} found; nothing was built.", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except BuildError as exc:  # names are escaped where they are put in; each line again here
         print("\n".join(printable(line) for line in str(exc).splitlines()), file=sys.stderr)
         print("The site was not changed.", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except OSError as exc:  # a full disk, a read-only folder: in schemas/, build/, anywhere
         named = exc.filename2 or exc.filename
         folder = folder_of(named) if isinstance(named, str) and named else None

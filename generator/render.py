@@ -1,4 +1,5 @@
-"""Stage 3: turn the validated project into pages; pure functions, no file writes.
+"""Stage 4: turn the site model into pages; pure functions (but ``show_problem``, which
+writes a preview's error page into its docs folder).
 
 Templates are HTML with Jinja2's autoescape on and ``StrictUndefined``: every value from
 YAML is escaped unless it is a markdown field, whose HTML was sanitised when it was

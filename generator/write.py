@@ -1,4 +1,4 @@
-"""Stage 4: make the docs folder hold exactly the rendered pages.
+"""Stage 5: make the docs folder hold exactly the rendered pages.
 
 Only files whose bytes changed are written, so ``mkdocs serve`` (which watches the docs
 folder) is not sent into a rebuild loop, and a record deleted from YAML loses its page

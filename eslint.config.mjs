@@ -1,0 +1,22 @@
+// ESLint for the site's own scripts (theme/assets/javascripts/), run by `make lint`.
+// ESLint and its two packages are installed by `make lint` into build/eslint/ at the
+// versions the Makefile pins, so they are imported from there.
+import js from "./build/eslint/node_modules/@eslint/js/src/index.js";
+import globals from "./build/eslint/node_modules/globals/index.js";
+
+export default [
+  js.configs.recommended,
+  {
+    files: ["theme/assets/javascripts/*.js"],
+    languageOptions: {
+      ecmaVersion: 2020,
+      sourceType: "script", // plain scripts, loaded by <script src>, as the CSP requires
+      globals: { ...globals.browser },
+    },
+    rules: {
+      "no-unused-vars": ["error", { caughtErrors: "none" }], // catch (e) {} on purpose
+      eqeqeq: ["error", "always", { null: "ignore" }],
+      "no-var": "off",
+    },
+  },
+];
