@@ -355,7 +355,9 @@ def build_model(project: Project, today: date) -> Site:
     families = families_of(project.vocabularies)
 
     def extend(kind: type[Any], record: models.Record, **facts: Any) -> Any:
-        return kind.model_construct(**dict(record), **facts)  # validated already
+        made = kind.model_construct(**dict(record), **facts)  # validated already
+        made._locate = record._locate  # still knows where it was typed
+        return made
 
     return Site(
         project=project,

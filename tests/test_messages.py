@@ -457,3 +457,22 @@ def test_mkdocs_serve_itself_stops_with_the_same_line(tmp_path: Path, taken_port
     assert result.returncode == 1
     assert f"port {taken_port} is taken" in result.stderr
     assert "Traceback" not in result.stderr and "Address already in use" not in result.stderr
+
+
+def test_the_site_models_records_still_know_where_they_were_typed() -> None:
+    """A record of the site model (a service as the site shows it today) names its file and
+    line in a message, as the validated record does (it said "(unknown):1")."""
+    from generator.model import build_model
+    from generator.validate import load_project
+
+    project = load_project(ROOT)
+    site = build_model(project, TODAY)
+    for shown_, typed in zip(
+        sorted(site.services, key=lambda s: s.id),
+        sorted(project.services, key=lambda s: s.id),
+        strict=True,
+    ):
+        assert str(shown_.problem("name", "x")) == str(typed.problem("name", "x"))
+        assert str(shown_.problem("name", "x")).startswith("data/services.yaml:")
+    for stage, typed_stage in zip(site.timeline, project.timeline, strict=True):
+        assert str(stage.problem(None, "x")) == str(typed_stage.problem(None, "x"))
