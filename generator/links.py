@@ -24,15 +24,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .markup import refused
 
-#: Attributes that point at something the browser will fetch or a visitor may follow.
-_LINK_ATTRS = {
-    ("a", "href"),
-    ("link", "href"),
-    ("script", "src"),
-    ("img", "src"),
-    ("source", "src"),
-    ("iframe", "src"),
-}
+#: Attributes that point at something the browser will fetch or a visitor may follow (the
+#: only ones ``markup.refused`` lets a page have).
+_LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src")}
 
 
 class _Page(HTMLParser):

@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,18 @@ def describe(file: str, data: Any, loc: Loc) -> str:
     for label in reversed(labels):  # "the 1st location, 'Hub', of the 2nd service, id x"
         described += ("," if "," in described else "") + (" of " if described else "") + label
     return described
+
+
+def strings(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every piece of text in data as read, with where it is (``services[3].name``)."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from strings(item, (*loc, number))
 
 
 class _Refused(yaml.MarkedYAMLError):

@@ -55,13 +55,22 @@ from .load import (
     kind_of,
     load_all,
     load_yaml,
+    strings,
 )
 from .model import build_model
 from .pipeline import check
 from .render import environment, render_site
 from .routes import RECORD_PAGES, Route, check_names, routes
 from .schema import modeline
-from .validate import Project, _choices, _inner_model, _message, _terms_context, validate
+from .validate import (
+    Project,
+    _choices,
+    _inner_model,
+    _message,
+    _raw,
+    _terms_context,
+    validate,
+)
 
 
 @dataclass(frozen=True)
@@ -492,7 +501,11 @@ class _Form:
 
     def errors(self, raw: dict[str, Any]) -> list[tuple[Loc, str]]:
         """What ``check`` would say about ``raw``, in its words: (where, what) pairs."""
-        found = [(loc, forbidden_message(bad)) for loc, bad in _forbidden(raw)]
+        found = [
+            (loc, forbidden_message(bad.group()))
+            for loc, text in strings(raw)
+            if (bad := _FORBIDDEN.search(text))
+        ]
         try:
             self.model.model_validate(raw, context=self.context)
         except ValidationError as exc:
@@ -608,7 +621,7 @@ class _Form:
             blank = "press Enter if there are no more" if number else field.blank
             here = (*loc, number)
             if self.answer((*here, first.path), first=Field(first.path, question, blank)) is None:
-                items = _at(self.raw, loc)
+                items = _raw(self.raw, loc)
                 if isinstance(items, list):
                     del items[number:]
                     if not items:
@@ -679,33 +692,8 @@ def _dotted(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _forbidden(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Each character in the values that no published text may hold, as ``load`` refuses
-    them in a file (control characters, text-direction overrides)."""
-    if isinstance(value, str):
-        if bad := _FORBIDDEN.search(value):
-            yield loc, bad.group()
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _forbidden(item, (*loc, key))
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            yield from _forbidden(item, (*loc, number))
-
-
-def _at(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def _one_item(raw: Any, loc: Loc) -> bool:
-    found = _at(raw, loc)
+    found = _raw(raw, loc)
     return isinstance(found, list) and len(found) == 1 and isinstance(found[0], str)
 
 

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from . import models
 from .errors import DataError, Problem
-from .load import Loc
+from .load import strings
 from .markup import refused
 from .model import Site
 from .oruk import FEED_PAGE, services_feed
@@ -334,22 +334,10 @@ def _markup_problem(error: MarkupError, page: str, project: Project) -> Problem:
     message = f"the page {page} would hold {what}: {tag}"
     element = tag.split(" ", 1)[0].rstrip(">").lower()
     for source in project.sources.values():
-        for loc, value in _strings(source.data):
+        for loc, value in strings(source.data):
             if element in value.lower():
                 return source.problem(loc, f"{message}; a template prints this field as markup")
     return Problem(page, 1, "", f"{message} (written by a template)")
-
-
-def _strings(value: Any, loc: Loc = ()) -> Any:
-    """Every piece of text in a data file, with where it is."""
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*loc, i))
 
 
 def _page(title: str, description: str | None, banner: str, body: str) -> bytes:
