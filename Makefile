@@ -56,7 +56,7 @@ lint: $(VENV)/.test $(ESLINT)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
-	$(ESLINT) theme/assets/javascripts/*.js
+	$(ESLINT) theme/assets/javascripts/*.js tests/js/*.js
 
 $(ESLINT):
 	npm install --prefix build/eslint --no-audit --no-fund --silent $(ESLINT_PACKAGES)

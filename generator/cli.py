@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from . import kinds
 from .build import BUILDERS, cannot_write, folder_of
 from .errors import BuildError, DataError, printable
-from .new import KINDS
+from .memo import Memo
 from .new import command as new_command
 from .pipeline import run
-from .today import today_from_env
+from .today import day_of, today_from_env
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser(
         "new", parents=[shared], help="add a record (asks for what it needs, or takes --set)"
     )
-    new.add_argument("kind", choices=list(KINDS))
+    new.add_argument("kind", choices=[k.name for k in kinds.KINDS])
     new.add_argument(
         "--set", action="append", default=[], metavar="FIELD=VALUE",
         help="a field's value instead of being asked (lists: commas between; markdown: "
@@ -73,14 +74,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _day(value: str) -> date:
-    """A ``--today`` the builders can use: a real date from 1970 to 2100."""
+    """A ``--today`` the builders can use (``today.day_of``)."""
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date written as YYYY-MM-DD") from None
-    if not date(1970, 1, 1) <= day <= date(2100, 12, 31):
-        raise argparse.ArgumentTypeError(f"{value} is not between 1970 and 2100")
-    return day
+        return day_of(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,14 +105,15 @@ def main(argv: list[str] | None = None) -> int:
             _warn(outcome.warnings)
             print("ok: pages written to build/docs")
         else:
+            memo = Memo(across_runs=args.strict)  # --strict: its check's work used again
             if args.strict:  # warnings stop the build before anything is written
-                found = run(root, today, until="check").warnings
+                found = run(root, today, until="check", memo=memo).warnings
                 if found:
                     _warn(found)
                     print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
                           "nothing was built.", file=sys.stderr)  # fmt: skip
                     return 1
-            outcome = run(root, today, builder=args.builder, site_dir=args.site_dir)
+            outcome = run(root, today, builder=args.builder, site_dir=args.site_dir, memo=memo)
             _warn(outcome.warnings)
             print(f"ok: site built into {outcome.site_dir}")
     except DataError as exc:

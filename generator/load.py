@@ -18,7 +18,7 @@ import re
 import stat
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,9 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from .errors import DataError, Problem, shown
-from .models import FILES, FOLDERS, MAX_ID, SLUG
+from .kinds import files, folders
+from .memo import Memo
+from .models import MAX_ID, SLUG
 
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
@@ -160,10 +162,10 @@ def describe(file: str, data: Any, loc: Loc) -> str:
     list of records (``site.name``) or in a file that is not a data file."""
     key = file.removeprefix("data/")
     folder, _, rest = key.partition("/")
-    kind = FOLDERS.get(folder, "") if rest else key
-    if key == file or kind not in FILES:
+    kind = folders().get(folder, "") if rest else key
+    if key == file or kind not in files():
         return ""
-    model: type[BaseModel] | None = FILES[kind][0]
+    model: type[BaseModel] | None = files()[kind][0]
     labels = []
     i = 0
     while model is not None and i < len(loc) and isinstance(loc[i], str):
@@ -249,7 +251,7 @@ class _FastLoader(_Checks, Composer, CParser, SafeConstructor, Resolver):
         Composer.__init__(self)
 
 
-def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
+def load_yaml(path: Path, name: str, memo: Memo | None = None) -> tuple[Source, list[Problem]]:
     """Load one file; return it with the problems found (syntax, encoding, duplicates)."""
     source = Source(name)
     try:
@@ -269,21 +271,25 @@ def load_yaml(path: Path, name: str) -> tuple[Source, list[Problem]]:
         line = raw[: exc.start].count(b"\n") + 1
         msg = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         return source, [Problem(name, line, "", msg)]
-    return _parse_yaml(text, name)
+    return _parse_yaml(text, name, memo=memo)
 
 
-def _parse_yaml(text: str, name: str, line_offset: int = 0) -> tuple[Source, list[Problem]]:
-    """Parse YAML ``text`` (a data file, or a page's front matter ``line_offset`` lines down)."""
-    source, problems = _parse_yaml_once(text, name, line_offset)
-    return source, list(problems)
+def _parse_yaml(
+    text: str, name: str, line_offset: int = 0, memo: Memo | None = None
+) -> tuple[Source, list[Problem]]:
+    """Parse YAML ``text`` (a data file, or a page's front matter ``line_offset`` lines down).
 
-
-@functools.lru_cache(maxsize=512)
-def _parse_yaml_once(text: str, name: str, line_offset: int) -> tuple[Source, tuple[Problem, ...]]:
-    """``_parse_yaml``, remembered: a preview that rebuilds after one file changed parses
-    only that file again (nothing downstream changes a ``Source``)."""
-    source, problems = _parse_yaml_afresh(text, name, line_offset)
-    return source, tuple(problems)
+    A memo kept across runs (a preview's) gives back what the same text gave last time, as
+    a new ``Source`` of the same data (nothing changes it once read): a rebuild after one
+    file changed parses only that file again.
+    """
+    if memo is None or not memo.across_runs:
+        return _parse_yaml_afresh(text, name, line_offset)
+    known = memo.parsed.get((name, line_offset))
+    if known is None or known[0] != text:
+        source, found = _parse_yaml_afresh(text, name, line_offset)
+        known = memo.parsed[name, line_offset] = (text, source, tuple(found))
+    return replace(known[1]), list(known[2])
 
 
 def _parse_yaml_afresh(text: str, name: str, line_offset: int) -> tuple[Source, list[Problem]]:
@@ -415,11 +421,15 @@ _TOO_FAR = (
 _FIELD_LINE = re.compile(r"( *)((?:- +)*)([A-Za-z_][A-Za-z0-9_-]*) *:(?: |$)")
 
 
-@functools.cache
 def _field_names() -> frozenset[str]:
     """Every field name of every data file's records."""
+    return _names_in(tuple(model for model, _required in files().values()))
+
+
+@functools.cache
+def _names_in(models: tuple[type[BaseModel], ...]) -> frozenset[str]:
     names: set[str] = set()
-    todo: list[type[BaseModel]] = [model for model, _required in FILES.values()]
+    todo = list(models)
     while todo:
         model = todo.pop()
         for key in model.model_fields:
@@ -578,7 +588,9 @@ class ContentPage:
     body_line: int  # line of the file where ``body`` starts
 
 
-def load_content(content: Path) -> tuple[dict[str, bytes | ContentPage], list[Problem]]:
+def load_content(
+    content: Path, memo: Memo | None = None
+) -> tuple[dict[str, bytes | ContentPage], list[Problem]]:
     """Read every file under ``content/`` (pages and downloads), keyed by relative path.
 
     Hidden files are skipped. Folders and files may not be links, names must be safe in an
@@ -633,7 +645,7 @@ def load_content(content: Path) -> tuple[dict[str, bytes | ContentPage], list[Pr
                 continue
             data = path.read_bytes()
             if suffix == ".md":
-                page = _content_page(name, data, problems)
+                page = _content_page(name, data, problems, memo)
                 if page is not None:
                     files[rel] = page
             else:
@@ -653,7 +665,9 @@ def _name_message(entry: str, *, folder: bool) -> str:
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.S)
 
 
-def _content_page(name: str, data: bytes, problems: list[Problem]) -> ContentPage | None:
+def _content_page(
+    name: str, data: bytes, problems: list[Problem], memo: Memo | None = None
+) -> ContentPage | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -668,7 +682,7 @@ def _content_page(name: str, data: bytes, problems: list[Problem]) -> ContentPag
     meta = Source(name, {})
     body, body_line = text, 1
     if match := _FRONT.match(text):
-        meta, found = _parse_yaml(match.group(1) or "", name, line_offset=1)
+        meta, found = _parse_yaml(match.group(1) or "", name, 1, memo)
         problems += found
         body = text[match.end() :]
         body_line = text[: match.end()].count("\n") + 1
@@ -690,11 +704,11 @@ class Loaded:
 def kind_of(key: str) -> str:
     """The data file whose shape a source has: ``services/acme.yaml`` → ``services.yaml``."""
     folder, _, rest = key.partition("/")
-    return FOLDERS[folder] if rest else key
+    return folders()[folder] if rest else key
 
 
-def load_all(root: Path) -> Loaded:
-    """Read ``data/*.yaml``, the folders of ``FOLDERS`` and ``content/``; an unknown data
+def load_all(root: Path, *, memo: Memo | None = None) -> Loaded:
+    """Read ``data/*.yaml``, the folders of ``kinds.folders()`` and ``content/``; an unknown data
     file is a problem too."""
     data_dir = root / "data"
     if data_dir.is_symlink():
@@ -704,25 +718,27 @@ def load_all(root: Path) -> Loaded:
     problems: list[Problem] = []
     for path in sorted(data_dir.iterdir()):
         name = path.name
-        if name not in FILES and name not in FOLDERS and not name.startswith("."):
-            close = difflib.get_close_matches(name, FILES, n=1)
-            hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(FILES)}"
+        if name not in files() and name not in folders() and not name.startswith("."):
+            close = difflib.get_close_matches(name, files(), n=1)
+            hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(files())}"
             problems.append(Problem(f"data/{name}", 1, "", f"unknown data file; {hint}"))
     sources = {}
-    for name in FILES:
+    for name in files():
         path = data_dir / name
         if path.exists() or path.is_symlink():
-            sources[name], found = load_yaml(path, f"data/{name}")
+            sources[name], found = load_yaml(path, f"data/{name}", memo)
             problems += found
-        for folder in (f for f, file in FOLDERS.items() if file == name):
-            found_sources, found = load_folder(data_dir / folder, folder)
+        for folder in (f for f, file in folders().items() if file == name):
+            found_sources, found = load_folder(data_dir / folder, folder, memo)
             sources.update(found_sources)
             problems += found
-    content, found = load_content(root / "content")
+    content, found = load_content(root / "content", memo)
     return Loaded(sources, content, problems + found)
 
 
-def load_folder(folder: Path, name: str) -> tuple[dict[str, Source], list[Problem]]:
+def load_folder(
+    folder: Path, name: str, memo: Memo | None = None
+) -> tuple[dict[str, Source], list[Problem]]:
     """Read the ``*.yaml`` files of ``data/<name>/``, sorted by file name.
 
     Each file is a data file of its own: the same size limit, the same checks. The folder
@@ -755,7 +771,7 @@ def load_folder(folder: Path, name: str) -> tuple[dict[str, Source], list[Proble
         if message:
             problems.append(Problem(f"data/{key}", 1, "", message))
         else:
-            sources[key], found = load_yaml(path, f"data/{key}")
+            sources[key], found = load_yaml(path, f"data/{key}", memo)
             problems += found
     return sources, problems
 

@@ -30,7 +30,7 @@ _PLAIN = (
     "html", "head", "body", "title", "header", "footer", "nav", "main", "article", "section",
     "aside", "span", "small", "sub", "sup", "mark", "caption", "details", "summary", "kbd",
     "del", "ins", "s", "u", "q", "cite", "dfn", "var", "samp", "tfoot", "colgroup", "col",
-    "wbr", "legend",
+    "wbr", "legend", "template",
 )  # fmt: skip
 _INPUT = (
     "type", "name", "value", "checked", "readonly", "disabled", "required", "placeholder",
@@ -107,7 +107,8 @@ _CHECKED_FURTHER = frozenset({"a", "link", "script", "form", "meta"})
 @functools.lru_cache(maxsize=4096)
 def _shape_refused(tag: str, names: tuple[str, ...]) -> tuple[str, ...]:
     """What is wrong with an element of this name with these attributes, whatever their
-    values: remembered, as pages hold the same few shapes thousands of times."""
+    values: remembered, as pages hold the same few shapes thousands of times (by the
+    module: a pure function of immutable values, so no run can change what another gets)."""
     allowed = ELEMENTS.get(tag)
     if allowed is None:
         return (f"a <{tag}> element, which the site's templates never make",)

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from . import models
+from . import kinds, models
 from .validate import Project
 
 _FORMATS = {
@@ -36,14 +36,24 @@ _FREE = re.compile(r"(free|no charge|no cost|nothing)\b", re.IGNORECASE)
 ASK = "Ask the service"
 
 
-class Service(models.Service):
+def long_date(value: date) -> str:
+    """A date as the pages write it: 20 November 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+class ShownService(models.Service):
     """A service on the day the site is built for."""
 
     today: date
     review_months: int
-    #: Whether any of its audiences is families (``families_of``): a service only for
-    #: staff is never offered to families as one they can ask for themselves.
-    for_families: bool
+    #: The audiences that are families (``families_of``).
+    families: frozenset[str]
+
+    @property
+    def for_families(self) -> bool:
+        """Whether any of its audiences is families: a service only for staff is never
+        offered to families as one they can ask for themselves."""
+        return not self.families.isdisjoint(self.audiences)
 
     @property
     def review_due(self) -> date:
@@ -140,7 +150,7 @@ _STATUS_WORDS: dict[str, str | None] = {
 }
 
 
-class Survey(models.Survey):
+class ShownSurvey(models.Survey):
     """A survey, consultation or event on the day the site is built for."""
 
     today: date
@@ -152,7 +162,7 @@ class Survey(models.Survey):
         return "open" if self.today <= self.closes else "closed"
 
 
-class Stage(models.Stage):
+class ShownStage(models.Stage):
     """A stage of the timeline, numbered from 1, on the day the site is built for."""
 
     today: date
@@ -207,38 +217,57 @@ class Terms:
 
 
 @dataclass(frozen=True)
-class Site:
+class SiteModel:
     """Everything the pages show, for one day: records in display order, with their facts."""
 
     project: Project
     today: date
-    services: list[Service]  # by name
-    updates: list[models.Update]  # newest first
-    surveys: list[Survey]  # by opening date
-    documents: list[models.Document]  # newest first
-    timeline: list[Stage]
+    #: Each kind's records (``kinds.KINDS``) by the kind's name, as shown on the day, in
+    #: the kind's order: services by name, updates and documents newest first, surveys by
+    #: opening date, the stages as typed.
+    records: dict[str, list[Any]]
     terms: Terms = field(repr=False)
 
     @property
-    def settings(self) -> models.Site:
+    def services(self) -> list[ShownService]:
+        return self.records["service"]
+
+    @property
+    def updates(self) -> list[models.Update]:
+        return self.records["update"]
+
+    @property
+    def surveys(self) -> list[ShownSurvey]:
+        return self.records["survey"]
+
+    @property
+    def documents(self) -> list[models.Document]:
+        return self.records["document"]
+
+    @property
+    def timeline(self) -> list[ShownStage]:
+        return self.records["stage"]
+
+    @property
+    def settings(self) -> models.Settings:
         return self.project.site
 
     @cached_property
-    def current_stage(self) -> Stage | None:
+    def current_stage(self) -> ShownStage | None:
         return next((s for s in self.timeline if s.state == "current"), None)
 
     @cached_property
-    def next_stage(self) -> Stage | None:
+    def next_stage(self) -> ShownStage | None:
         """The first stage still to come."""
         return next((s for s in self.timeline if s.state == "next"), None)
 
     @cached_property
-    def running(self) -> list[Service]:
+    def running(self) -> list[ShownService]:
         """The services offered now, by name: what lists show."""
         return [s for s in self.services if s.is_running]
 
     @cached_property
-    def not_running(self) -> list[Service]:
+    def not_running(self) -> list[ShownService]:
         """The services stopped or closed for now, by name: listed apart, when asked for."""
         return [s for s in self.services if not s.is_running]
 
@@ -247,7 +276,7 @@ class Site:
         """Each running service's place in the A to Z list of running services, from 1."""
         return {s.id: n for n, s in enumerate(self.running, 1)}
 
-    def similar(self, service: Service, most: int = 5) -> list[Service]:
+    def similar(self, service: ShownService, most: int = 5) -> list[ShownService]:
         """Running services that may help instead of ``service``: the same discipline, for
         one of its audiences (and for families, if it is), in one of its areas; those that
         share its needs, then its levels, first."""
@@ -265,26 +294,26 @@ class Site:
         return found[:most]
 
     @cached_property
-    def _running_by_discipline(self) -> dict[str, list[Service]]:
-        found: dict[str, list[Service]] = {}
+    def _running_by_discipline(self) -> dict[str, list[ShownService]]:
+        found: dict[str, list[ShownService]] = {}
         for service in self.running:
             found.setdefault(service.discipline, []).append(service)
         return found
 
     @cached_property
-    def survey_groups(self) -> dict[str, list[Survey]]:
+    def survey_groups(self) -> dict[str, list[ShownSurvey]]:
         """Surveys open now, coming and closed (most recent outcome first)."""
-        groups: dict[str, list[Survey]] = {"open": [], "upcoming": [], "closed": []}
+        groups: dict[str, list[ShownSurvey]] = {"open": [], "upcoming": [], "closed": []}
         for survey in self.surveys:
             groups[survey.state].append(survey)
         groups["closed"].reverse()
         return groups
 
     @cached_property
-    def grid(self) -> dict[str, dict[str, list[Service]]]:
+    def grid(self) -> dict[str, dict[str, list[ShownService]]]:
         """The Balanced System® grid: services by strand, then level (each service placed
         in its own cells, not every cell searched for services); running services only."""
-        cells: dict[str, dict[str, list[Service]]] = {
+        cells: dict[str, dict[str, list[ShownService]]] = {
             strand: {level: [] for level in self.terms.levels} for strand in self.terms.strands
         }
         for service in self.running:
@@ -303,11 +332,13 @@ class Site:
                 found[d.id] = file_info(d.file, len(item) if isinstance(item, bytes) else None)
         return found
 
-    def by_discipline(self, chosen: list[Service]) -> list[tuple[models.Term, list[Service]]]:
+    def by_discipline(
+        self, chosen: list[ShownService]
+    ) -> list[tuple[models.Term, list[ShownService]]]:
         """``chosen`` grouped by discipline, in the vocabulary's order, each group in the
         order given (the work grows with ``chosen``, not with the disciplines: an audience
         page calls this, and there may be many of both)."""
-        groups: dict[str, list[Service]] = {}
+        groups: dict[str, list[ShownService]] = {}
         for service in chosen:
             groups.setdefault(service.discipline, []).append(service)
         order = self._discipline_order
@@ -320,24 +351,26 @@ class Site:
         return {t.id: n for n, t in enumerate(self.project.vocabularies.disciplines)}
 
     def for_audience(self, audience: str) -> dict[str, list[Any]]:
-        """The services (running ones), updates, documents and surveys for ``audience``, in
-        display order."""
-        return self._by_audience.get(audience) or {kind: [] for kind in _AUDIENCE_KINDS}
+        """The records of every kind with audiences (running services only) for
+        ``audience``, by the kind's key, in display order."""
+        return self._by_audience.get(audience) or {k.key: [] for k in _for_audiences()}
 
     @cached_property
     def _by_audience(self) -> dict[str, dict[str, list[Any]]]:
         """Each audience's records, sorted out once rather than once a page."""
         found: dict[str, dict[str, list[Any]]] = {}
-        for kind in _AUDIENCE_KINDS:
-            for record in getattr(self, "running" if kind == "services" else kind):
+        for kind in _for_audiences():
+            shown = self.running if kind.name == "service" else self.records[kind.name]
+            for record in shown:
                 for audience in dict.fromkeys(record.audiences):
-                    mine = found.setdefault(audience, {k: [] for k in _AUDIENCE_KINDS})
-                    mine[kind].append(record)
+                    mine = found.setdefault(audience, {k.key: [] for k in _for_audiences()})
+                    mine[kind.key].append(record)
         return found
 
 
-#: The records an audience's page gathers.
-_AUDIENCE_KINDS = ("services", "updates", "documents", "surveys")
+def _for_audiences() -> list[kinds.Kind]:
+    """The kinds an audience's page gathers: those whose records name their audiences."""
+    return [k for k in kinds.KINDS if "audiences" in k.model.model_fields]
 
 
 def families_of(vocabularies: models.Vocabularies) -> set[str]:
@@ -349,40 +382,41 @@ def families_of(vocabularies: models.Vocabularies) -> set[str]:
     return marked or {a.id for a in vocabularies.audiences}
 
 
-def build_model(project: Project, today: date) -> Site:
-    """The site on ``today``: each record with the facts that day gives it."""
-    months = project.site.review_months
-    families = families_of(project.vocabularies)
-
-    def extend(kind: type[Any], record: models.Record, **facts: Any) -> Any:
-        made = kind.model_construct(**dict(record), **facts)  # validated already
-        made._locate = record._locate  # still knows where it was typed
-        return made
-
-    return Site(
-        project=project,
-        today=today,
-        services=sorted(
-            (
-                extend(
-                    Service,
-                    s,
-                    today=today,
-                    review_months=months,
-                    for_families=not families.isdisjoint(s.audiences),
-                )
-                for s in project.services
-            ),
-            key=lambda s: s.name.lower(),
-        ),
-        updates=sorted(project.updates, key=lambda u: (u.date, u.id), reverse=True),
-        surveys=sorted(
-            (extend(Survey, s, today=today) for s in project.surveys),
-            key=lambda s: (s.opens, s.id),
-        ),
-        documents=sorted(project.documents, key=lambda d: (d.date, d.id), reverse=True),
-        timeline=[
-            extend(Stage, s, today=today, number=n) for n, s in enumerate(project.timeline, 1)
-        ],
-        terms=Terms(project.vocabularies),
+def build_model(project: Project, today: date) -> SiteModel:
+    """The site on ``today``: each kind's records, each with the facts that day gives it
+    (where the site model has a class for the kind), in the kind's order."""
+    facts = {
+        "today": today,
+        "review_months": project.site.review_months,
+        "families": frozenset(families_of(project.vocabularies)),
+    }
+    records = {}
+    for kind in kinds.KINDS:
+        view = _VIEWS.get(kind.model)
+        shown = [
+            _on_the_day(view, record, {**facts, "number": number}) if view else record
+            for number, record in enumerate(project.records[kind.name], 1)
+        ]
+        if kind.order is not None:
+            shown.sort(key=kind.order, reverse=kind.newest_first)
+        records[kind.name] = shown
+    return SiteModel(
+        project=project, today=today, records=records, terms=Terms(project.vocabularies)
     )
+
+
+#: The site model's class for a record kind's model, where the day adds facts to it.
+_VIEWS: dict[type[models.Record], type[models.Record]] = {
+    models.Service: ShownService,
+    models.Survey: ShownSurvey,
+    models.Stage: ShownStage,
+}
+
+
+def _on_the_day(view: type[models.Record], record: models.Record, facts: dict[str, Any]) -> Any:
+    """``record`` as ``view``, with the facts of the day it declares (validated already)."""
+    made = view.model_construct(
+        **dict(record), **{k: v for k, v in facts.items() if k in view.model_fields}
+    )
+    made._locate = record._locate  # still knows where it was typed
+    return made

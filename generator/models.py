@@ -15,10 +15,12 @@ schema keywords that say the same (``_check``'s pattern, ``_term``'s vocabulary)
 
 from __future__ import annotations
 
+import itertools
 import re
 from calendar import monthrange
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -47,6 +49,18 @@ class Record(BaseModel):
     #: Where the record was typed, set by ``validate``: a function from a field's path
     #: to a located problem (so later checks never look records up by list position).
     _locate: Any = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any) -> None:
+        """Learn where the record was typed while it is validated (``validate`` passes the
+        locator for the record it validates in the context), never by a change later."""
+        if isinstance(context, dict) and context.get("record") is type(self):
+            self._locate = context["locate"]
+
+    @classmethod
+    def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:
+        """What is wrong among the records of this kind taken together (the stages' order),
+        or with ``content/`` (a document's file): the rules one record cannot check."""
+        return []
 
     def problem(self, field: str | None, message: str) -> Problem:
         """A problem with ``field`` of this record (or the whole record), at its line."""
@@ -92,20 +106,21 @@ class Prose(str):
     """Markdown typed in YAML, with its sanitised HTML, made once when it is validated.
 
     Templates print it as that HTML (``__html__``), so it is never escaped twice, and never
-    trusted raw. ``origin`` is the field's ``file:line: where``, for link problems found
-    when pages are put together.
+    trusted raw. (``Project.prose`` knows where each was typed.)
     """
 
     html: str
-    origin: Problem | None = None
 
     def __html__(self) -> str:
         return self.html
 
 
-def _prose(value: str) -> Prose:
+def _prose(value: str, info: ValidationInfo) -> Prose:
+    """The field's clean HTML, made once, as it is validated (remembered in the run's
+    ``Memo``, which ``validate`` gives in the context)."""
+    memo = info.context.get("memo") if isinstance(info.context, dict) else None
     try:
-        html = markdown_html(value)
+        html = markdown_html(value, memo=memo)
     except MarkdownError as exc:
         raise ValueError(str(exc)) from None
     prose = Prose(value)
@@ -292,7 +307,7 @@ class Link(Record):
     """A sentence on what people find there."""
 
 
-class Site(Record):
+class Settings(Record):
     """Project-wide settings shown on the home page and every page's footer."""
 
     name: Text
@@ -492,6 +507,23 @@ class Stage(Record):
             raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
         return self
 
+    @classmethod
+    def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:
+        """Stages follow one another: each starts after the one before has ended."""
+        problems = []
+        for before, stage in itertools.pairwise(records):
+            if before.end is None:
+                msg = f"the stage before ('{before.title}') has no end date, so none can follow it"
+            elif stage.start <= before.end:
+                msg = (
+                    f"starts {stage.start}, before the stage before ('{before.title}') "
+                    f"ends on {before.end}; stages must not overlap"
+                )
+            else:
+                continue
+            problems.append(stage.problem("start", msg))
+        return problems
+
 
 class Document(Record):
     """A document: a page or file under ``content/`` (``file``) or elsewhere (``url``)."""
@@ -532,8 +564,25 @@ class Document(Record):
             raise ValueError("give exactly one of file or url")
         return self
 
+    @classmethod
+    def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:
+        """A document's file must be a plain relative path to a file inside ``content/``."""
+        problems = []
+        for doc in records:
+            if doc.file is None:
+                continue
+            path = PurePosixPath(doc.file)
+            if "\\" in doc.file or path.is_absolute() or ".." in path.parts or ":" in doc.file:
+                msg = f"'{doc.file}' must be a path inside content/, like documents/plan.pdf"
+            elif doc.file not in content:
+                msg = f"'{doc.file}' is not a file in content/"
+            else:
+                continue
+            problems.append(doc.problem("file", msg))
+        return problems
 
-class Outcome(Record):
+
+class SurveyOutcome(Record):
     """What was heard and what changed: the published response ("You said, we did")."""
 
     published: Date
@@ -565,7 +614,7 @@ class Survey(Record):
     """Who it is for: ids from audiences in vocabularies.yaml."""
     other_ways: Text | None = None
     """How to take part without the link, such as by phone or on paper."""
-    outcome: Outcome | None = None
+    outcome: SurveyOutcome | None = None
     """Once it has closed: what you heard and what changed ("You said, we did")."""
 
     @model_validator(mode="after")
@@ -636,7 +685,7 @@ class Accessibility(Record):
 class SiteFile(Record):
     """data/site.yaml: the project's settings."""
 
-    site: Site
+    site: Settings
     """The project's name, contact details and links."""
 
 
@@ -647,73 +696,11 @@ class VocabulariesFile(Record):
     """The word lists; records use each term by its id."""
 
 
-class ServicesFile(Record):
-    """data/services.yaml, or a file of data/services/: services of the offer."""
-
-    services: list[Service] = []
-    """The services, one per item starting "- id:"."""
-
-
-class UpdatesFile(Record):
-    """data/updates.yaml: the project's news."""
-
-    updates: list[Update] = []
-    """The updates, one per item starting "- id:"."""
-
-
-class TimelineFile(Record):
-    """data/timeline.yaml: the stages of the project."""
-
-    timeline: list[Stage] = []
-    """The stages in order, one per item starting "- id:"."""
-
-
-class DocumentsFile(Record):
-    """data/documents.yaml: the project's documents."""
-
-    documents: list[Document] = []
-    """The documents, one per item starting "- id:"."""
-
-
-class SurveysFile(Record):
-    """data/surveys.yaml: surveys, consultations and events."""
-
-    surveys: list[Survey] = []
-    """The surveys, consultations and events, one per item starting "- id:"."""
-
-
 class AccessibilityFile(Record):
     """data/accessibility.yaml: the accessibility statement."""
 
     accessibility: Accessibility
     """The statement, in the sections of GOV.UK's model."""
-
-
-#: The files that hold a list of records, and the key of that list.
-RECORD_FILES = {
-    "services.yaml": "services",
-    "updates.yaml": "updates",
-    "timeline.yaml": "timeline",
-    "documents.yaml": "documents",
-    "surveys.yaml": "surveys",
-}
-
-#: Each data file, its schema, and whether a project must have it.
-FILES: dict[str, tuple[type[Record], bool]] = {
-    "site.yaml": (SiteFile, True),
-    "vocabularies.yaml": (VocabulariesFile, True),
-    "services.yaml": (ServicesFile, True),
-    "updates.yaml": (UpdatesFile, False),
-    "timeline.yaml": (TimelineFile, False),
-    "documents.yaml": (DocumentsFile, False),
-    "surveys.yaml": (SurveysFile, False),
-    "accessibility.yaml": (AccessibilityFile, False),  # else content/accessibility.md
-}
-
-#: Folders of data/ whose ``*.yaml`` files each hold records shaped like one data file, so a
-#: large offer can keep a file a provider: ``data/services/acme.yaml`` is read as a
-#: ``services.yaml`` (either or both may be there).
-FOLDERS = {"services": "services.yaml"}
 
 
 # --- content/ pages ------------------------------------------------------------------------

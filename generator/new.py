@@ -41,8 +41,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import models
+from . import kinds, models
 from .errors import BuildError, DataError, GeneratorError, Problem, printable, shown
+from .kinds import Kind
+from .kinds import Question as Field
 from .load import (
     _FORBIDDEN,
     _ODD_BREAKS,
@@ -60,7 +62,7 @@ from .load import (
 from .model import build_model
 from .pipeline import check
 from .render import environment, render_site
-from .routes import RECORD_PAGES, Route, check_names, routes
+from .routes import Route, check_names, routes
 from .schema import modeline
 from .validate import (
     Project,
@@ -71,117 +73,6 @@ from .validate import (
     _terms_context,
     validate,
 )
-
-
-@dataclass(frozen=True)
-class Field:
-    """One value ``new`` asks for: where it goes in the record (dotted, as in ``--set``),
-    the question, and what pressing Enter means if the field may be left out. What it is
-    (text, yes or no, a date, ids of a vocabulary…) and whether it is required come from
-    the models. A list of records (``locations``) asks its ``parts`` for each record, and
-    ``more`` for the first part of the second and later ones."""
-
-    path: str
-    question: str
-    blank: str = ""
-    parts: tuple[Field, ...] = ()
-    more: str = ""
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of record: its data file, the key of its list there, the field its id is
-    made from, the fields asked for, and those ``new`` sets itself (with their comment)."""
-
-    file: str
-    key: str
-    named_by: str
-    fields: tuple[Field, ...]
-    fixed: dict[str, str]
-
-    @property
-    def model(self) -> type[BaseModel]:
-        found = _inner_model(models.FILES[self.file][0].model_fields[self.key].annotation)
-        assert found is not None
-        return found
-
-
-_REACH = "at least one of phone, email or web is needed; press Enter to leave this one out"
-_CHECKED = "set by `new`: the day you checked the details with the service"
-_PUBLISHED = "set by `new`: the day it is published"
-
-KINDS: dict[str, Kind] = {
-    "service": Kind("services.yaml", "services", "name", (
-        Field("name", "Name of the service, as families will know it"),
-        Field("status", "Is it running now?", "press Enter to leave it out, which means active"),
-        Field("organisation", "Who runs it"),
-        Field("summary", "One line about it for lists, up to 200 characters",
-              "press Enter to leave it out: lists then show the start of the description"),
-        Field("description", "What it does, and what a family can expect"),
-        Field("discipline", "The therapy"),
-        Field("levels", "Its levels in the Balanced System®"),
-        Field("strands", "Its strands in the Balanced System®"),
-        Field("audiences", "Who it is for"),
-        Field("needs", "Needs it helps with"),
-        Field("min_age", "The youngest age it is for, in years (0 to 25)"),
-        Field("max_age", "The oldest age it is for, in years (0 to 25)"),
-        Field("eligibility", "Who can use it, such as Children living in Thurrock"),
-        Field("access.referral_route", "How a family gets it, in a sentence or two"),
-        Field("access.self_referral", "Can families ask for it themselves, without a referral?"),
-        Field("access.who_can_refer", "Who can refer a child, such as Health visitors, GPs"),
-        Field("access.referral_form", "For professionals: the web address of the referral form"),
-        Field("cost", "What it costs, such as Free or £5 a session"),
-        Field("contact.phone", "Phone number for families", _REACH),
-        Field("contact.email", "Email address for families", _REACH),
-        Field("contact.web", "Web page about it, starting https://", _REACH),
-        Field("delivery", "Where it is given"),
-        Field("locations", "A place where it is given: its name",
-              "press Enter if there is none to list (it is given online or at home, say)",
-              parts=(Field("name", "Its name"),
-                     Field("address", "Its address"),
-                     Field("postcode", "Its postcode"),
-                     Field("accessibility",
-                           "Getting in: step-free access, parking, a hearing loop…")),
-              more="Another place where it is given: its name"),
-        Field("opening_times", "When it is open, such as Tuesdays, 9.30am to 12 noon"),
-        Field("areas", "The areas it covers"),
-    ), {"last_reviewed": _CHECKED}),
-    "update": Kind("updates.yaml", "updates", "title", (
-        Field("title", "Title of the update"),
-        Field("summary", "One or two sentences for the list of updates"),
-        Field("body", "The update itself"),
-        Field("audiences", "Who it is for"),
-    ), {"date": _PUBLISHED}),
-    "survey": Kind("surveys.yaml", "surveys", "title", (
-        Field("title", "Title"),
-        Field("kind", "What it is", "press Enter to leave it out, which means survey"),
-        Field("summary", "What it is about, and who it is for"),
-        Field("link", "Web address where people take part, starting https://"),
-        Field("opens", "The day it opens"),
-        Field("closes", "The day it closes"),
-        Field("audiences", "Who it is for"),
-        Field("other_ways", "How to take part without the internet, such as by phone or on paper"),
-    ), {}),
-    "document": Kind("documents.yaml", "documents", "title", (
-        Field("title", "Title"),
-        Field("summary", "What it is about"),
-        Field("audiences", "Who it is for"),
-        Field("file", "A page or file in content/, such as documents/plan.pdf",
-              "press Enter if it is kept on another website"),
-        Field("url", "Web address of the document, starting https://",
-              "press Enter if you gave a page or file in content/"),
-        Field("format", "Its format, such as PDF"),
-        Field("size", "Its size, such as 1.4 MB"),
-        Field("pages", "How many pages it has, for a PDF"),
-    ), {"date": _PUBLISHED}),
-    "stage": Kind("timeline.yaml", "timeline", "title", (
-        Field("title", "Title"),
-        Field("start", "The day it starts"),
-        Field("end", "The day it ends", "press Enter to leave it out while it goes on"),
-        Field("summary", "What happens in this stage"),
-        Field("steps", "Its steps, such as Ask families, Write the plan"),
-    ), {}),
-}  # fmt: skip
 
 
 class NotAdded(GeneratorError):
@@ -276,7 +167,7 @@ def add_record(
     ``DataError``, and leaves the data files as they were, if the record or the project
     with it is not valid.
     """
-    spec = KINDS[kind]
+    spec = kinds.kind(kind)
     key = data_file(kind, file)
     path = root / "data" / key
     _refuse_links(root, key)
@@ -303,10 +194,10 @@ def data_file(kind: str, file: str | None) -> str:
     """The data file ``--file`` names, as a path under ``data/``, or ``NotAdded``'s one
     line saying why it may not be written: only a data file of the kind's own, inside
     ``data/`` (``services.yaml`` or ``services/NAME.yaml`` for services)."""
-    spec = KINDS[kind]
+    spec = kinds.kind(kind)
     if file is None:
         return spec.file
-    folders = [folder for folder, of in models.FOLDERS.items() if of == spec.file]
+    folders = [spec.key] if spec.folder else []
     allowed = f"new {kind} writes only to data/{spec.file}" + "".join(
         f" or a file of data/{folder}/, such as --file {folder}/acme.yaml" for folder in folders
     )
@@ -338,7 +229,7 @@ def data_file(kind: str, file: str | None) -> str:
         return key
     if not key.endswith(".yaml"):
         raise refuse("that is not a .yaml data file")
-    if len(parts) == 1 and parts[0] in models.FILES:
+    if len(parts) == 1 and parts[0] in kinds.files():
         raise refuse(f"data/{key} does not hold {spec.key}")
     raise refuse(f"data/{key} is not a data file of {spec.key}")
 
@@ -496,7 +387,7 @@ class _Form:
 
     def whole(self, ident: str, today: date) -> dict[str, Any]:
         """The record as ``load`` will read it: the values, its id and the fixed fields."""
-        fixed = {name: today.isoformat() for name in self.kind.fixed}
+        fixed = {name: today.isoformat() for name, _comment in self.kind.fixed}
         return {"id": ident, **self.raw, **fixed}
 
     def errors(self, raw: dict[str, Any]) -> list[tuple[Loc, str]]:
@@ -822,7 +713,7 @@ def _recheck(root: Path, key: str, temp: Path, today: date) -> tuple[Source, lis
     source, found = load_yaml(temp, name)
     loaded.problems = [p for p in loaded.problems if p.file != name] + found
     sources = {**loaded.sources, key: source}
-    order = list(models.FILES)
+    order = list(kinds.files())
     loaded.sources = {
         k: sources[k] for k in sorted(sources, key=lambda k: (order.index(kind_of(k)), "/" in k, k))
     }
@@ -874,8 +765,9 @@ def _free_id(kind: str, text: Any, project: Project, site: Any) -> str:
     has: ``index`` would be the list of updates, so an update "Index" is ``index-2``."""
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:50].strip("-") or kind
-    taken = {record.id for record in getattr(project, KINDS[kind].key)}
-    pages = [(address, template) for name, address, template, *_ in RECORD_PAGES if name == kind]
+    spec = kinds.kind(kind)
+    taken = {record.id for record in project.records[kind]}
+    pages = [(spec.page, spec.template)] if spec.page and spec.template else []
     table = routes(site) if pages else []
     found, number = base, 2
     while found in taken or any(_clashes(project, table, a.format(id=found), t) for a, t in pages):
@@ -933,7 +825,7 @@ def _dumped(record: dict[str, Any], spec: Kind, form: _Form) -> list[str]:
     """The record as the lines of one item of a list, starting at column 0: written by
     ruamel.yaml, which quotes whatever YAML needs quoted."""
     item = _typed(record, spec.model, form)
-    for name, comment in spec.fixed.items():
+    for name, comment in spec.fixed:
         item.yaml_add_eol_comment(comment, name)
     out = io.StringIO()
     writer = YAML()

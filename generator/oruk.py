@@ -27,7 +27,7 @@ from . import models
 from .sanitise import URL_SCHEMES, markdown_html, plain, url_of
 
 
-def namespace(site: models.Site) -> UUID:
+def namespace(site: models.Settings) -> UUID:
     """The UUID namespace of one site's records: its address, or failing that its name.
 
     Two areas' services with the same id ("advice-line") must not share a UUID, or a
@@ -44,6 +44,8 @@ def _uid(ns: UUID, *parts: str) -> str:
 def _uuid5(ns: UUID, name: str) -> str:
     """``str(uuid5(ns, name))`` (RFC 4122), remembered, and made without a ``UUID`` object:
     a county's feed makes over 100,000 ids, and building each object took most of its time.
+    Kept by the module, as a pure function of immutable values may be: no run can change
+    what another is given (``memo`` holds the caches that could).
     """
     digest = bytearray(hashlib.sha1(_bytes(ns) + name.encode()).digest()[:16])
     digest[6] = digest[6] & 0x0F | 0x50  # version 5
@@ -52,7 +54,7 @@ def _uuid5(ns: UUID, name: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-@functools.cache
+@functools.cache  # pure, and immutable in and out, as ``_uuid5``
 def _bytes(ns: UUID) -> bytes:
     return ns.bytes
 
@@ -129,7 +131,7 @@ class _Text(HTMLParser):
         return _PARAGRAPHS.sub("\n\n", "\n".join(kept)).strip("\n")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)  # pure, and immutable in and out, as ``_uuid5``
 def plain_text(html: str, site_url: str | None = None) -> str:
     """Clean HTML as plain text: no tags, entities decoded, a line break after each list
     item and a blank line after each paragraph; a link as its words, followed by its
@@ -306,7 +308,7 @@ def feed_page(number: int) -> str:
 
 
 def services_feed(
-    services: list[models.Service], vocab: models.Vocabularies, site: models.Site
+    services: list[models.Service], vocab: models.Vocabularies, site: models.Settings
 ) -> dict[str, bytes]:
     """All services as ORUK's paginated service list: each page a file, by its path."""
     lookup = term_lookup(vocab)

@@ -26,9 +26,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import GeneratorError
+from .memo import Compiled, Memo
 from .mend import mend_page
 from .pipeline import run
-from .render import Compiled, show_problem
+from .render import show_problem
 from .routes import builder_config
 from .search import index_site
 from .write import PAGES_READY
@@ -42,23 +43,32 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
     """Generates the pages into ``docs_dir``, and the navigation, before each build, and
     indexes the built site for search after it."""
 
-    generated = False  # by this plugin (not by ``python -m generator build``)
-    serving = False  # under ``mkdocs serve``: index for search without holding up the page
-    port_unchecked = False  # a preview starting: its port is looked at before anything else
+    def __init__(self) -> None:
+        """What a preview keeps from one rebuild to the next: MkDocs keeps a plugin that has
+        ``on_startup`` for the whole of ``mkdocs serve``, so this is the preview session."""
+        self.generated = False  # by this plugin (not by ``python -m generator build``)
+        self.serving = False  # under ``mkdocs serve``: index for search, not holding up pages
+        self.port_unchecked = False  # a preview starting: its port is looked at first of all
+        self.memo: Memo | None = None  # a preview's, given to each rebuild (``memo``)
+        self.theme = Compiled()  # MkDocs' own templates, compiled once (its Jinja options)
+        self.settings: dict[str, Any] = {}  # the menu and names of the last build that worked
+        self.theme_seen: list[tuple[str, int, int]] | None = None  # theme files at last build
+        self.indexing = threading.Lock()  # one search index of the preview at a time
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """A preview (``mkdocs serve --dirty``, as ``make serve`` runs it) rebuilds only the
         pages whose files changed; the generator rewrites only those. MkDocs warns about
         every such build, which strict mode would count as a failure: that one warning is
         dropped, as the preview is dirty on purpose."""
-        LocalOfferPlugin.serving = LocalOfferPlugin.port_unchecked = command == "serve"
+        self.serving = self.port_unchecked = command == "serve"
+        self.memo = Memo(across_runs=True) if self.serving else None
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.generated = False
-        if LocalOfferPlugin.port_unchecked:  # before the first build, not after each save
-            LocalOfferPlugin.port_unchecked = False
+        if self.port_unchecked:  # before the first build, not after each save
+            self.port_unchecked = False
             host, port = config.dev_addr
             if taken := port_problem(host, port):
                 print(taken, file=sys.stderr)  # one line, not MkDocs' traceback at the end
@@ -67,7 +77,7 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             return config  # ``python -m generator build`` generated them a moment ago
         root = Path(config.config_file_path).resolve().parent
         try:
-            outcome = run(root, until="generate", docs_dir=Path(config.docs_dir))
+            outcome = run(root, until="generate", docs_dir=Path(config.docs_dir), memo=self.memo)
         except GeneratorError as exc:
             if not self.serving:
                 raise PluginError(f"nothing built:\n{exc}") from None
@@ -75,13 +85,11 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             # back by itself once the file is fixed and saved.
             _PREVIEW_LOG.error("The preview shows this until it is fixed:\n%s", exc)
             show_problem(Path(config.docs_dir), exc)
-            settings = _LAST_SETTINGS or {"nav": [{"Home": "index.md"}]}
+            settings = self.settings or {"nav": [{"Home": "index.md"}]}
         else:
             self.generated = True
             # A preview's reload script is inline, so the policy is left out of its pages.
-            settings = builder_config(outcome.site, policy=not self.serving)
-            _LAST_SETTINGS.clear()
-            _LAST_SETTINGS.update(settings)
+            self.settings = settings = builder_config(outcome.site, policy=not self.serving)
         for key, value in settings.items():
             if key == "extra":  # added to mkdocs.yml's own extra settings, not instead
                 config["extra"] = {**(config.get("extra") or {}), **value}
@@ -98,14 +106,14 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         files = [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]
         state = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()]
         site = Path(config.site_dir)
-        if _THEME_STATE.get(str(site), state) != state and site.is_dir():
+        if self.theme_seen not in (None, state) and site.is_dir():
             for child in site.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
-        _THEME_STATE[str(site)] = state
+        self.theme_seen = state
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
-        """The theme's templates are compiled once per process, not once per preview build."""
-        env.bytecode_cache = _THEME_COMPILED  # its own: its Jinja options differ from ours
+        """The theme's templates are compiled once per preview, not once per rebuild."""
+        env.bytecode_cache = self.theme  # its own: its Jinja options differ from ours
         return env
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -126,7 +134,7 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             return
         if self.serving:  # the page shows at once; search catches up a moment later
             threading.Thread(
-                target=_index_quietly, args=(Path(config.site_dir),), daemon=True
+                target=_index_quietly, args=(Path(config.site_dir), self.indexing), daemon=True
             ).start()
             return
         try:
@@ -148,17 +156,13 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         return server
 
 
-_THEME_COMPILED = Compiled()
 _PREVIEW_LOG = logging.getLogger(__name__)  # not MkDocs': strict mode would count it
-_LAST_SETTINGS: dict[str, Any] = {}  # the menu and names of the last preview that built
-_THEME_STATE: dict[str, list[tuple[str, int, int]]] = {}  # theme files seen, by site folder
-_INDEXING = threading.Lock()  # one index of the preview at a time, each after the last
 
 
-def _index_quietly(site: Path) -> None:
-    """Index a preview's site for search. A failure is logged outside MkDocs' loggers, which
-    would count it against the next build in strict mode."""
-    with _INDEXING:
+def _index_quietly(site: Path, indexing: threading.Lock) -> None:
+    """Index a preview's site for search, each index after the last. A failure is logged
+    outside MkDocs' loggers, which would count it against the next build in strict mode."""
+    with indexing:
         try:
             index_site(site)
         except GeneratorError as exc:

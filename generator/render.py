@@ -19,6 +19,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Sized
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,12 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import models
+from . import kinds, models
 from .errors import DataError, Problem
 from .load import strings
 from .markup import refused
-from .model import Site
+from .memo import Memo
+from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
 from .oruk import FEED_PAGE, services_feed
 from .routes import check_names, routes
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url
@@ -54,10 +56,6 @@ def headings_from(prose: models.Prose, level: int) -> Markup:
     return Markup(html)  # sanitised when validated; only heading levels change
 
 
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def month(value: date) -> str:
     return f"{value:%B %Y}"
 
@@ -73,27 +71,9 @@ def plural(count: int | Sized, one: str, many: str | None = None) -> str:
 # --- rendering ------------------------------------------------------------------------------
 
 
-class Compiled(jinja2.BytecodeCache):
-    """Compiled templates, kept for the process by name and source checksum, so that a
-    preview's rebuild compiles again only a template whose text changed. One per Jinja
-    environment: the code depends on the environment's options."""
-
-    def __init__(self) -> None:
-        self.code: dict[tuple[str, str], bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if (bucket.key, bucket.checksum) in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key, bucket.checksum])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
-
-
-_COMPILED = Compiled()
-
-
-def environment(root: Path) -> jinja2.Environment:
-    """The Jinja2 environment: the site's ``theme/`` first, then ours (also as ``builtin/``)."""
+def environment(root: Path, memo: Memo | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: the site's ``theme/`` first, then ours (also as ``builtin/``);
+    its templates compiled into ``memo``, so a preview compiles only those that changed."""
     ours = jinja2.FileSystemLoader(TEMPLATES)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -107,7 +87,7 @@ def environment(root: Path) -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=(memo or Memo()).templates,
     )
     env.filters.update(
         tel=tel, long_date=long_date, month=month, headings_from=headings_from, plural=plural
@@ -142,7 +122,9 @@ def _template_line(exc: BaseException, filename: str) -> int:
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
-def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) -> dict[str, bytes]:
+def render_site(
+    site: SiteModel, env: jinja2.Environment, *, zensical: bool = False, memo: Memo | None = None
+) -> dict[str, bytes]:
     """Every file of the docs folder, keyed by its path there.
 
     Pages are rendered to HTML first, so that every ``site:`` link can be checked against
@@ -154,17 +136,16 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
     problems = check_names(project, table)
     if problems:
         raise DataError(problems)
-    common = _context(site)
-    common["pages"] = {r.path for r in table} | set(project.content)  # {% if 'x.md' in pages %}
+    common = _context(site, {r.path for r in table} | set(project.content))
     bodies: dict[str, tuple[str, str, str | None, str]] = {}  # path: title, html, desc, banner
     for route in table:
-        html = _render(env, route.template, {**common, **route.context, "page": route.path})
+        html = _render(env, route.template, common.of(route.path, route.context))
         banner = f"Generated from {route.source} by the Local Offer generator: do not edit."
         bodies[route.path] = (_title(html, route.path), html, None, banner)
     files: dict[str, bytes] = {}
     for name, item in project.content.items():
         if isinstance(item, models.Page):
-            html = _render(env, "content-page.html", {**common, "content": item, "page": name})
+            html = _render(env, "content-page.html", common.of(name, {"content": item}))
             banner = f"Copied from content/{name}: edit that file, not this one."
             bodies[name] = (item.title, html, item.description, banner)
         else:
@@ -176,7 +157,7 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
     pages: dict[str, bytes] = {}
     for path, (title, html, description, banner) in bodies.items():
         try:
-            body = _inert(path, html, zensical, lambda t: _link_problem(t, anchors, files))
+            body = _inert(path, html, zensical, lambda t: _link_problem(t, anchors, files), memo)
         except LinkError as exc:
             problems.append(_locate(exc, path, origins, project))
             continue
@@ -190,22 +171,16 @@ def render_site(site: Site, env: jinja2.Environment, *, zensical: bool = False) 
     return pages
 
 
-#: The body ``inert`` last made of each page, by (page, for Zensical): the digest of the page's
-#: HTML, the body, and the ``site:`` targets it resolved. A preview renders every page again
-#: after each save, but re-serialises only the pages whose HTML changed.
-_BODIES: dict[tuple[str, bool], tuple[bytes, str, tuple[str, ...]]] = {}
-
-
-def _inert(path: str, html: str, zensical: bool, problem: Callable[[str], str]) -> str:
+def _inert(
+    path: str, html: str, zensical: bool, problem: Callable[[str], str], memo: Memo | None
+) -> str:
     """``inert(html)`` for the page ``path``; ``problem(target)`` says what is wrong with a
-    ``site:`` link (empty if nothing), and a wrong one raises ``LinkError``."""
-    digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
-    known = _BODIES.get((path, zensical))
-    if known and known[0] == digest:
-        for target in known[2]:  # its links may lead nowhere now
-            if found := problem(target):
-                raise LinkError(target, found)
-        return known[1]
+    ``site:`` link (empty if nothing), and a wrong one raises ``LinkError``.
+
+    A memo kept across runs (a preview's, which renders every page again after each save)
+    gives back the body made last time of the same HTML, so only the pages whose HTML
+    changed are re-serialised; a single run keeps no body.
+    """
     targets: list[str] = []
 
     def resolve(target: str) -> str:
@@ -214,42 +189,81 @@ def _inert(path: str, html: str, zensical: bool, problem: Callable[[str], str]) 
         targets.append(target)
         return relative_url(path, target, from_source=zensical)
 
+    if memo is None or not memo.across_runs:
+        return inert(html, resolve, refused)
+    digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+    known = memo.bodies.get((path, zensical))
+    if known and known[0] == digest:
+        for target in known[2]:  # its links may lead nowhere now
+            if found := problem(target):
+                raise LinkError(target, found)
+        return known[1]
     body = inert(html, resolve, refused)
-    _BODIES[path, zensical] = (digest, body, tuple(targets))
+    memo.bodies[path, zensical] = (digest, body, tuple(targets))
     return body
 
 
-def _context(site: Site) -> dict[str, Any]:
-    """What every template may use, besides ``page`` (its docs path) and the record of
-    its route (``service``, ``update``, ``audience``, ``content``): see README, "Templates"."""
-    return {
-        "site": site.settings,
-        "model": site,
-        "terms": site.terms,
-        "today": site.today,
-        "grid": site.grid,
-        "survey_groups": site.survey_groups,
-        "by_discipline": site.by_discipline,
-        "for_audience": site.for_audience,
-        "current_stage": site.current_stage,
-        "next_stage": site.next_stage,
-        "services": site.services,
-        "running": site.running,  # the services offered now: what lists show
-        "not_running": site.not_running,  # stopped or closed for now: listed apart
-        "running_number": site.running_number,  # a running service's place in A to Z
-        "similar": site.similar,  # running services that may help instead of one
-        "updates": site.updates,
-        "surveys": site.surveys,
-        "documents": site.documents,
-        "timeline": site.timeline,
-        "files": site.files,
-        "ages": list(AGES),  # the ages the directory's filter offers
-        "feed_size": FEED_PAGE,  # services a file of the open data feed holds
-        "places": places(site),  # area names and towns, which search ranks by
-        "facts": facts(),  # what the site's scripts share with the generator (_page.html)
-        "search_record": lambda service: record(site, service),  # see service.html
-        "url": lambda path: "site:" + path,  # a link to a docs path, made relative later
-    }
+@dataclass(frozen=True)
+class Context:
+    """What every template may use, besides ``page`` (its docs path) and its route's own
+    (``Route.context``: ``service``, ``update``, ``audience``, ``listing``…) and each kind's
+    records by the kind's key (``services``, ``timeline``…): see README, "Templates"."""
+
+    site: models.Settings
+    model: SiteModel
+    terms: Terms
+    today: date
+    grid: dict[str, dict[str, list[ShownService]]]
+    survey_groups: dict[str, list[ShownSurvey]]
+    by_discipline: Callable[[list[ShownService]], list[tuple[models.Term, list[ShownService]]]]
+    for_audience: Callable[[str], dict[str, list[Any]]]
+    current_stage: ShownStage | None
+    next_stage: ShownStage | None
+    running: list[ShownService]  # the services offered now: what lists show
+    not_running: list[ShownService]  # stopped or closed for now: listed apart
+    running_number: dict[str, int]  # a running service's place in A to Z
+    similar: Callable[[ShownService], list[ShownService]]  # running services to try instead
+    files: dict[str, FileInfo]
+    ages: list[int]  # the ages the directory's filter offers
+    feed_size: int  # services a file of the open data feed holds
+    places: dict[str, str]  # area names and towns, which search ranks by
+    facts: dict[str, object]  # what the site's scripts share with the generator
+    search_record: Callable[[ShownService], object]  # see service.html
+    url: Callable[[str], str]  # a link to a docs path, made relative later
+    pages: set[str]  # every page's docs path: {% if 'x.md' in pages %}
+
+    def of(self, page: str, route: dict[str, Any]) -> dict[str, Any]:
+        """The variables of the template of ``page``."""
+        shared = {f.name: getattr(self, f.name) for f in fields(self)}
+        records = {k.key: self.model.records[k.name] for k in kinds.KINDS}
+        return {**shared, **records, **route, "page": page}
+
+
+def _context(site: SiteModel, pages: set[str]) -> Context:
+    return Context(
+        site=site.settings,
+        model=site,
+        terms=site.terms,
+        today=site.today,
+        grid=site.grid,
+        survey_groups=site.survey_groups,
+        by_discipline=site.by_discipline,
+        for_audience=site.for_audience,
+        current_stage=site.current_stage,
+        next_stage=site.next_stage,
+        running=site.running,
+        not_running=site.not_running,
+        running_number=site.running_number,
+        similar=site.similar,
+        files=site.files,
+        ages=list(AGES),
+        feed_size=FEED_PAGE,
+        places=places(site),
+        facts=facts(),
+        search_record=lambda service: record(site, service),
+        url=lambda path: "site:" + path,
+        pages=pages,
+    )
 
 
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
@@ -282,10 +296,9 @@ def _link_problem(target: str, anchors: dict[str, set[str]], files: dict[str, by
 def _link_origins(project: Project) -> dict[str, Problem]:
     """Where each ``site:`` link typed into a markdown field was typed."""
     found: dict[str, Problem] = {}
-    for prose in project.prose:
+    for prose, origin in project.prose:
         for target in re.findall(r'href="site:([^"]+)"', prose.html):
-            if prose.origin is not None:
-                found.setdefault(target, prose.origin)
+            found.setdefault(target, origin)
     return found
 
 

@@ -1,20 +1,33 @@
 """The route table: which page each record kind becomes, with its template.
 
 Page names, the site's menu, what builders are told and the clash checks all come from
-``PAGES`` and ``RECORD_PAGES``, so no page address is written anywhere else (templates
-link with ``url('services/…md')``, which ``sanitise`` turns into relative addresses).
+``PAGES`` and the registry of kinds (``kinds.KINDS``), so no page address is written
+anywhere else (templates link with ``url('services/…md')``, which ``sanitise`` turns into
+relative addresses).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from . import kinds
 from .errors import Problem
 from .headers import meta_policy
-from .model import Site
+from .model import ShownService, SiteModel
 from .sanitise import encode, url_of
 from .validate import Project
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the directory's A to Z listing: its services, its number, the paths of
+    all the listing's pages, and the place in A to Z of its first service."""
+
+    services: list[ShownService]
+    number: int
+    paths: list[str]
+    first: int
 
 
 @dataclass(frozen=True)
@@ -25,42 +38,47 @@ class Route:
     template: str
     source: str  # the data it is generated from, for the "do not edit" banner
     origin: Problem  # where a person would change its name, for clash messages
-    context: dict[str, Any] = field(default_factory=dict)
+    #: The record the page is about, and the template's name for it (``service``).
+    record: tuple[str, Any] | None = None
+    listing: Listing | None = None  # on a page of the A to Z listing
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """What the page's template has besides what every template has."""
+        found: dict[str, Any] = {"listing": self.listing} if self.listing else {}
+        if self.record:
+            found[self.record[0]] = self.record[1]
+        return found
 
 
-#: The pages made once: (page, template, what they are generated from). The directory,
-#: services/index.md, is the first page of the A to Z listing (``_listing_pages``).
+#: The pages made once, besides each kind's list (``Kind.listing``): (page, template, what
+#: they are generated from). The directory, services/index.md, is the first page of the A
+#: to Z listing (``_listing_pages``).
 PAGES = [
     ("index.md", "home.html", "data/"),
     ("search.md", "search.html", "data/"),
     ("my-list.md", "my-list.html", "data/services.yaml"),
     ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
-    ("timeline.md", "timeline.html", "data/timeline.yaml"),
-    ("updates/index.md", "updates.html", "data/updates.yaml"),
-    ("documents.md", "documents.html", "data/documents.yaml"),
-    ("surveys.md", "surveys.html", "data/surveys.yaml"),
     ("other-formats.md", "other-formats.html", "data/site.yaml"),
 ]
 #: Services on one page of the directory's A to Z listing, which is what a visitor without
 #: JavaScript browses (with it, the directory's filters list the matching services).
 LISTING_SIZE = 50
-
-#: The pages made for each record of a kind: (template name for the record, page address,
-#: template, data file, where the records stand in it).
-RECORD_PAGES = [
-    ("audience", "audiences/{id}.md", "audience.html", "vocabularies.yaml",
-     ("vocabularies", "audiences")),
-    ("service", "services/{id}.md", "service.html", "services.yaml", ("services",)),
-    ("update", "updates/{id}.md", "update.html", "updates.yaml", ("updates",)),
-]  # fmt: skip
+#: Each audience's page (audiences are terms of the vocabularies, not records).
+AUDIENCE_PAGE = "audiences/{id}.md"
 
 
-def routes(site: Site) -> list[Route]:
-    """Every generated page of the site, from ``PAGES`` and ``RECORD_PAGES``: the one
-    place page names are decided."""
+def routes(site: SiteModel) -> list[Route]:
+    """Every generated page of the site, from ``PAGES`` and the kinds of ``kinds.KINDS``:
+    the one place page names are decided."""
     project = site.project
     built_in = Problem("(built-in page)", 1, "", "")
     table = [Route(path, template, source, built_in) for path, template, source in PAGES]
+    table += [
+        Route(k.listing[0], k.listing[1], f"data/{k.file}", built_in)
+        for k in kinds.KINDS
+        if k.listing
+    ]
     if project.accessibility is not None:  # else content/accessibility.md is the statement
         statement = project.accessibility.problem(None, "")
         table.append(
@@ -69,37 +87,21 @@ def routes(site: Site) -> list[Route]:
                 "accessibility.html",
                 statement.file,
                 statement,
-                {"statement": project.accessibility},
+                ("statement", project.accessibility),
             )
         )
     table += _listing_pages(site, built_in)
-    shown: dict[str, dict[str, Any]] = {  # the records as the site model shows them
-        "audience": {a.id: a for a in project.vocabularies.audiences},
-        "service": {s.id: s for s in site.services},
-        "update": {u.id: u for u in site.updates},
-    }
-    for name, address, template, file, where in RECORD_PAGES:
-        source = project.sources.get(file)
-        in_file: Any = project
-        for key in where:  # the records in file order, so each knows its line
-            in_file = getattr(in_file, key)
-        for i, record in enumerate(in_file):
-            origin = (
-                record.problem("id", "")  # located by validate, in whichever file it is
-                if record._locate
-                else source.problem((*where, i, "id"), "")
-                if source
-                else built_in
-            )
-            table.append(
-                Route(
-                    address.format(id=record.id),
-                    template,
-                    origin.file if record._locate else f"data/{file}",  # its own file
-                    origin,
-                    {name: shown[name][record.id]},
-                )
-            )
+    for audience in project.vocabularies.audiences:
+        origin = audience.problem("id", "")
+        page = AUDIENCE_PAGE.format(id=audience.id)
+        table.append(Route(page, "audience.html", origin.file, origin, ("audience", audience)))
+    for kind in kinds.KINDS:
+        if kind.page is None or kind.template is None:
+            continue
+        for record in site.records[kind.name]:
+            origin = record.problem("id", "")  # in whichever file it was typed
+            page = kind.page.format(id=record.id)
+            table.append(Route(page, kind.template, origin.file, origin, (kind.name, record)))
     return table
 
 
@@ -108,9 +110,8 @@ def listing_page(number: int) -> str:
     return "services/index.md" if number == 1 else f"services/page-{number}.md"
 
 
-def _listing_pages(site: Site, origin: Problem) -> list[Route]:
-    """The pages of the A to Z listing (the first is the directory itself), each with what
-    it lists: its services, its number, and the paths of all the listing's pages."""
+def _listing_pages(site: SiteModel, origin: Problem) -> list[Route]:
+    """The pages of the A to Z listing (the first is the directory itself)."""
     size = LISTING_SIZE
     chunks = [site.services[i : i + size] for i in range(0, len(site.services), size)] or [[]]
     paths = [listing_page(n) for n in range(1, len(chunks) + 1)]
@@ -120,41 +121,32 @@ def _listing_pages(site: Site, origin: Problem) -> list[Route]:
             "services.html",
             "data/services.yaml",
             origin,
-            {
-                "listing": {
-                    "services": chunk,
-                    "number": n,
-                    "paths": paths,
-                    "first": (n - 1) * size + 1,
-                }
-            },
+            listing=Listing(chunk, n, paths, (n - 1) * size + 1),
         )
         for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
     ]
 
 
-def navigation(site: Site) -> list[dict[str, Any]]:
-    """The site's menu, from the route table and the vocabularies (never kept by hand)."""
+def navigation(site: SiteModel) -> list[dict[str, Any]]:
+    """The site's menu, from the route table and the vocabularies (never kept by hand):
+    each kind's list goes in the project's section, in the registry's order."""
     project = site.project
     pages = {r.path for r in routes(site)} | set(project.content)
 
     def present(*paths: str) -> list[str]:
         return [p for p in paths if p in pages]
 
-    audiences = [f"audiences/{a.id}.md" for a in project.vocabularies.audiences]
+    audiences = [AUDIENCE_PAGE.format(id=a.id) for a in project.vocabularies.audiences]
     sections = [
         ("Information for you", present(*audiences)),
         ("Services", present("services/index.md", "search.md", "my-list.md", "balanced-system.md")),
-        (
-            f"The {project.site.work}",
-            present("timeline.md", "updates/index.md", "surveys.md", "documents.md"),
-        ),
+        (f"The {project.site.work}", present(*(k.listing[0] for k in kinds.KINDS if k.listing))),
         ("Help", present("glossary.md", "other-formats.md", "accessibility.md")),
     ]
     return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
 
 
-def builder_config(site: Site, *, policy: bool = True) -> dict[str, Any]:
+def builder_config(site: SiteModel, *, policy: bool = True) -> dict[str, Any]:
     """What every builder must be told that comes from the data, not from ``mkdocs.yml``:
     the site's name, description and address, the menu, and the security policy that
     every page carries in a ``<meta>`` (``policy=False`` for a live preview, whose reload

@@ -19,7 +19,6 @@ and reports those that lead nowhere.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 import string
@@ -30,6 +29,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 import nh3
+
+from .memo import Memo
 
 #: The one allow-list for markdown typed by people (YAML fields and content/ pages).
 TAGS = {
@@ -81,8 +82,7 @@ def encode(value: str) -> str:
     return value.translate(_REFERENCES)
 
 
-@functools.lru_cache(maxsize=65536)
-def markdown_html(value: str, *, page: str | None = None) -> str:
+def markdown_html(value: str, *, page: str | None = None, memo: Memo | None = None) -> str:
     """Markdown as clean HTML; links to pages of the site become ``site:`` links.
 
     ``page`` is the docs path of a content/ page (its links are relative to it); for a YAML
@@ -90,14 +90,18 @@ def markdown_html(value: str, *, page: str | None = None) -> str:
     so they sit under the page's own. Raises ``MarkdownError`` for what can never work (a
     link out of the site, a ``#place`` in text shown on several pages, nesting too deep),
     so ``check`` reports it at the field's line; whether a ``site:`` link leads to a page
-    that exists is checked when the pages are rendered. Remembered, so that a preview
-    converts again only the fields that changed.
+    that exists is checked when the pages are rendered. Remembered in ``memo`` (the
+    run's; ``validate`` gives it to the models in the validation context), so that a
+    preview converts again only the fields that changed.
     """
+    memo = memo or Memo()
+    if (value, page) in memo.html:
+        return memo.html[value, page]
     source = _limit_brackets(value)
     try:
-        rendered = _converter(page is not None).reset().convert(source)
+        rendered = _converter(memo, page is not None).reset().convert(source)
     except BaseException as exc:
-        _converter.cache_clear()  # a parse stopped midway leaves state behind: start anew
+        memo.converters.pop(page is not None, None)  # a parse stopped midway leaves state
         if isinstance(exc, RecursionError):
             msg = "is nested too deeply (lists or quotes inside each other)"
             raise MarkdownError(msg) from None
@@ -113,19 +117,23 @@ def markdown_html(value: str, *, page: str | None = None) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return _HREF.sub(lambda m: _site_link(m, page), clean)
+    memo.html[value, page] = _HREF.sub(lambda m: _site_link(m, page), clean)
+    return memo.html[value, page]
 
 
 _HREF = re.compile(r'<a href="([^"]*)"')
 
 
-@functools.cache
-def _converter(for_page: bool) -> markdown.Markdown:
-    """One converter for fields and one for pages, reset before each use: making one takes
+def _converter(memo: Memo, for_page: bool) -> markdown.Markdown:
+    """The run's converter for fields or for pages, reset before each use: making one takes
     longer than converting a description (a third of ``check`` at 5,000 services)."""
-    if for_page:
-        return markdown.Markdown(extensions=PAGE_EXTENSIONS, extension_configs=_PAGE_CONFIG)
-    return markdown.Markdown(extensions=FIELD_EXTENSIONS)
+    if for_page not in memo.converters:
+        memo.converters[for_page] = (
+            markdown.Markdown(extensions=PAGE_EXTENSIONS, extension_configs=_PAGE_CONFIG)
+            if for_page
+            else markdown.Markdown(extensions=FIELD_EXTENSIONS)
+        )
+    return memo.converters[for_page]
 
 
 def _site_link(match: re.Match[str], page: str | None) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import models
 from .errors import BuildError, Problem, printable
+from .kinds import files
 from .load import kind_of
 
 SCHEMAS_DIR = "schemas"
@@ -52,7 +53,7 @@ def schemas(vocabularies: models.Vocabularies | None) -> dict[str, bytes]:
         for name in type(vocabularies).model_fields
     } if vocabularies else {}  # fmt: skip
     made = {}
-    for data_file, (model, _required) in models.FILES.items():
+    for data_file, (model, _required) in files().items():
         schema = _editor(_pydantic_schema(model), terms)
         schema = {
             "$schema": "http://json-schema.org/draft-07/schema#",

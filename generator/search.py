@@ -4,10 +4,11 @@ visitor asks, so no page loads an index before someone searches or filters.
 Search is Pagefind's: Material's own search loads its whole index (megabytes at a county's
 size) before the first result, while Pagefind splits it into pieces that a search fetches
 as it needs them. Pagefind indexes the built pages inside their ``data-pagefind-body``
-element. A service page also carries its ``Record`` (written by ``service.html`` in a
-``hidden`` block): the facts a result card shows, the area and self-referral values search
-ranks by (as ``tags``), and more words to be found by, from the vocabularies' synonyms
-(``autism`` finds the services for social communication; a town finds those of its area).
+element. A service page also carries its ``ServiceEntry`` (written by ``service.html`` in a
+``hidden`` block): the facts its card shows (in search results and My list), the area
+and self-referral values search ranks by (as ``tags``), and more words to be found by,
+from the vocabularies' synonyms (``autism`` finds the services for social communication;
+a town finds those of its area).
 
 The directory's filters use files of their own (``directory_files``): for each value of
 each filter, the numbers of the services that have it, which the browser intersects; and
@@ -30,10 +31,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import models
+from . import kinds, models
 from .errors import BuildError
-from .model import Service, Site
-from .routes import RECORD_PAGES
+from .model import ShownService, SiteModel, long_date
 from .sanitise import url_of
 
 #: The ages a visitor can choose in the directory; a service with no upper age is listed
@@ -62,7 +62,8 @@ def facts() -> dict[str, object]:
     """What the site's scripts (local-offer-find.js, shortlist.js) must agree on with the
     generator, given to them by every page (``_page.html``, ``data-lo-facts``) so that each
     fact is written once, here: addresses, the id rule, filter keys, shard size, search tag."""
-    service = next(address for kind, address, *_ in RECORD_PAGES if kind == "service")
+    service = kinds.kind("service").page
+    assert service is not None
     return {
         "service": url_of(service),  # services/{id}/
         "list": url_of("my-list.md"),
@@ -78,13 +79,74 @@ def facts() -> dict[str, object]:
 
 
 @dataclass(frozen=True)
-class Record:
-    """What the search index holds of one service, besides the words of its page."""
+class ServiceEntry:
+    """What the search index holds of one service, besides the words of its page; and the
+    facts of its card, which every list shows."""
 
-    meta: dict[str, str]  # what a result card shows
-    filters: dict[str, list[str]]  # filter: values; {"area": ["southend"], "age": ["7"]}
-    sort: str  # the name, as the directory's list sorts it
-    words: str  # synonyms of its terms: more ways to find it
+    site: SiteModel
+    service: ShownService
+
+    def card(self, plain: bool = True) -> dict[str, str]:
+        """The facts of the service's card, each by the name of the slot it fills
+        (``data-card`` in _macros.html): the pages' cards, the directory's and search's
+        results and My list all show these, worded here once. A fact the service lacks is
+        left out, and with it its part of the card. ``plain``: type and level in families'
+        words (the cards the scripts fill always are)."""
+        s, terms = self.service, self.site.terms
+        kind = [terms.names(terms.disciplines, [s.discipline], plain)]
+        card = {
+            "title": s.name,
+            "id": s.id,
+            "line": s.one_line,
+            "who": s.who_for(terms.names(terms.audiences, s.audiences)),
+            "areas": terms.names(terms.areas, s.areas),
+            "cost": s.cost_words,
+            "self": s.refer_yourself,
+            "kind": "; ".join([*kind, terms.names(terms.levels, s.levels, plain)]),
+            "status": s.status_words or "",
+            "stale": "This entry may be out of date: it was last checked on "
+            f"{long_date(s.last_reviewed)}."
+            if s.is_out_of_date
+            else "",
+        }
+        return {k: v for k, v in card.items() if v}
+
+    @property
+    def filters(self) -> dict[str, list[str]]:
+        """Each filter's values: {"area": ["southend"], "age": ["7"]}."""
+        s = self.service
+        low = s.min_age if s.min_age is not None else AGES.start
+        high = s.max_age if s.max_age is not None else AGES.stop - 1
+        given: bool | None = s.access.self_referral
+        if given is None or (given and not s.families_can_refer):  # staff only, not running
+            referral = []
+        else:
+            referral = ["yes" if s.families_can_refer else "no"]
+        return {
+            "type": [s.discipline],
+            "level": s.levels,
+            "area": s.areas,
+            "need": s.needs,
+            "delivery": s.delivery,
+            "age": [str(a) for a in AGES if low <= a <= high] if s.ages_known else [],
+            "self": referral,
+            "cost": [] if s.cost is None else ["free" if s.is_free else "charge"],
+            "audience": s.audiences,
+            "strand": s.strands,
+            "running": ["yes" if s.is_running else "no"],
+        }
+
+    @property
+    def sort(self) -> str:
+        return self.service.name.casefold()  # as the directory's list sorts it
+
+    @property
+    def words(self) -> str:
+        """Synonyms of its terms: more ways to find it."""
+        s, terms = self.service, self.site.terms
+        used = [terms.disciplines[s.discipline], *(terms.needs[i] for i in s.needs)]
+        used += [terms.areas[i] for i in s.areas]
+        return " ".join(w for t in used for w in (t.plain or "", *t.synonyms) if w)
 
     @property
     def tags(self) -> str:
@@ -100,71 +162,11 @@ def tag(key: str, value: str) -> str:
     return TAG_PREFIX + key + TAG_DROP.sub("", value)
 
 
-def record(site: Site, s: Service) -> Record:
-    """One service as a search record: its card's facts, its filter values, more words."""
-    terms = site.terms
-
-    def synonyms(lookup: dict[str, models.Term], ids: list[str]) -> list[str]:
-        return [w for i in ids for w in (lookup[i].plain or "", *lookup[i].synonyms) if w]
-
-    low = s.min_age if s.min_age is not None else AGES.start
-    high = s.max_age if s.max_age is not None else AGES.stop - 1
-    ages = [str(a) for a in AGES if low <= a <= high] if s.ages_known else []
-    given: bool | None = s.access.self_referral
-    if given is None or (given and not s.families_can_refer):  # staff only, not running
-        referral = []
-    else:
-        referral = ["yes" if s.families_can_refer else "no"]
-    cost = [] if s.cost is None else ["free" if s.is_free else "charge"]
-    meta = {
-        "title": s.name,
-        "id": s.id,
-        "line": s.one_line,
-        "who": s.who_for(terms.names(terms.audiences, s.audiences)),
-        "areas": terms.names(terms.areas, s.areas),
-        "cost": s.cost_words,
-        "self": s.refer_yourself,
-        "kind": "; ".join(
-            [
-                terms.names(terms.disciplines, [s.discipline], plain=True),
-                terms.names(terms.levels, s.levels, plain=True),
-            ]
-        ),
-        "status": s.status_words or "",
-        "stale": (
-            f"This entry may be out of date: it was last checked on "
-            f"{s.last_reviewed.day} {s.last_reviewed:%B %Y}."
-            if s.is_out_of_date
-            else ""
-        ),
-    }
-    filters = {
-        "type": [s.discipline],
-        "level": s.levels,
-        "area": s.areas,
-        "need": s.needs,
-        "delivery": s.delivery,
-        "age": ages,
-        "self": referral,
-        "cost": cost,
-        "audience": s.audiences,
-        "strand": s.strands,
-        "running": ["yes" if s.is_running else "no"],
-    }
-    words = [
-        *synonyms(terms.disciplines, [s.discipline]),
-        *synonyms(terms.needs, s.needs),
-        *synonyms(terms.areas, s.areas),
-    ]
-    return Record(
-        meta={k: v for k, v in meta.items() if v},
-        filters=filters,
-        sort=s.name.casefold(),
-        words=" ".join(words),
-    )
+#: One service as a search record: its card's facts, its filter values, more words.
+record = ServiceEntry
 
 
-def directory_files(site: Site) -> dict[str, bytes]:
+def directory_files(site: SiteModel) -> dict[str, bytes]:
     """The directory's filter data, fetched only when a visitor filters, a small file at a
     time: for each filter value, the numbers of the services that have it (in A to Z
     order); and the services' card facts, ``SHARD`` services a file."""
@@ -179,12 +181,12 @@ def directory_files(site: Site) -> dict[str, bytes]:
                 members[VALUE_FILE.format(key=key, value=value)].append(n)
     files = {name: _json(numbers) for name, numbers in members.items()}
     for start in range(0, max(len(found), 1), SHARD):
-        cards = [r.meta for r in found[start : start + SHARD]]
+        cards = [r.card() for r in found[start : start + SHARD]]
         files[CARDS_FILE.format(n=start // SHARD)] = _json(cards)
     return files
 
 
-def _filter_values(site: Site) -> dict[str, list[str]]:
+def _filter_values(site: SiteModel) -> dict[str, list[str]]:
     terms = site.terms
     return {
         "type": list(terms.disciplines),
@@ -276,7 +278,7 @@ def _incomplete(folder: Path) -> str | None:
     return None
 
 
-def places(site: Site) -> dict[str, str]:
+def places(site: SiteModel) -> dict[str, str]:
     """Each way of naming an area (its name, its towns), lower case, to the area's id: the
     search page looks for them in a query, to rank services in that area first."""
     found: dict[str, str] = {}

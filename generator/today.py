@@ -17,11 +17,18 @@ def today_from_env() -> date:
     if not value:
         return date.today()
     try:
+        return day_of(value)
+    except ValueError as exc:
+        raise DataError([Problem("LOCAL_OFFER_TODAY", 1, "", str(exc))]) from None
+
+
+def day_of(value: str) -> date:
+    """A day the builders can use (``--today`` or ``LOCAL_OFFER_TODAY``): a real date from
+    1970 to 2100, or ``ValueError`` saying why not."""
+    try:
         day = date.fromisoformat(value)
     except ValueError:
-        msg = f"'{value}' is not a date written as YYYY-MM-DD"
-        raise DataError([Problem("LOCAL_OFFER_TODAY", 1, "", msg)]) from None
+        raise ValueError(f"'{value}' is not a date written as YYYY-MM-DD") from None
     if not date(1970, 1, 1) <= day <= date(2100, 12, 31):
-        msg = f"{value} is not between 1970 and 2100"
-        raise DataError([Problem("LOCAL_OFFER_TODAY", 1, "", msg)])
+        raise ValueError(f"{value} is not between 1970 and 2100")
     return day

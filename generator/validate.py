@@ -11,17 +11,18 @@ import difflib
 import functools
 import re
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import models
+from . import kinds, models
 from .errors import DataError, Problem, shown
 from .load import ContentPage, Loaded, Loc, Source, kind_of, load_all
+from .memo import Memo
 from .sanitise import MarkdownError, markdown_html
 
 
@@ -29,20 +30,40 @@ from .sanitise import MarkdownError, markdown_html
 class Project:
     """Everything the site is made from, validated and typed."""
 
-    site: models.Site
+    site: models.Settings
     vocabularies: models.Vocabularies
-    services: list[models.Service]
-    updates: list[models.Update]
-    timeline: list[models.Stage]
-    documents: list[models.Document]
-    surveys: list[models.Survey]
+    #: The records of each kind (``kinds.KINDS``), by the kind's name, in reading order.
+    records: dict[str, list[Any]]
     content: dict[str, bytes | models.Page]  # files of content/ by relative path
     #: The accessibility statement's record, when the statement is made from data.
     accessibility: models.Accessibility | None = None
     #: The data files read, by path under data/ (``services.yaml``, ``services/acme.yaml``).
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
-    #: Every markdown field, each knowing where it was typed (``models.Prose.origin``).
-    prose: list[models.Prose] = field(default_factory=list, repr=False, compare=False)
+    #: Every markdown field, with where it was typed: link problems found when pages are
+    #: put together are reported there.
+    prose: list[tuple[models.Prose, Problem]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+
+    @property
+    def services(self) -> list[models.Service]:
+        return self.records["service"]
+
+    @property
+    def updates(self) -> list[models.Update]:
+        return self.records["update"]
+
+    @property
+    def timeline(self) -> list[models.Stage]:
+        return self.records["stage"]
+
+    @property
+    def documents(self) -> list[models.Document]:
+        return self.records["document"]
+
+    @property
+    def surveys(self) -> list[models.Survey]:
+        return self.records["survey"]
 
 
 def load_project(root: Path) -> Project:
@@ -50,34 +71,30 @@ def load_project(root: Path) -> Project:
     return validate(load_all(root))
 
 
-def validate(loaded: Loaded) -> Project:
-    """Check every data file against its schema and every cross-reference, all at once."""
+def validate(loaded: Loaded, memo: Memo | None = None) -> Project:
+    """Check every data file against its schema and every cross-reference, all at once.
+    Markdown is converted with ``memo`` (the run's; by default one for this call)."""
     problems = list(loaded.problems)
     parsed: dict[str, Any] = {}  # by source (``services/acme.yaml``), or by file if absent
-    positions: dict[str, list[int]] = {}  # where each valid record stands in its file
     sources = loaded.sources
-    context = None  # the vocabularies, once read: the records' term ids are checked with them
-    for name in sorted(models.FILES, key=lambda n: n != "vocabularies.yaml"):
-        schema, required = models.FILES[name]
+    memo = memo or Memo()
+    context: dict[str, Any] = {"memo": memo}  # and the vocabularies' terms, once read
+    for name, (schema, required) in kinds.files().items():
         present = [key for key in sources if kind_of(key) == name]  # the file, its folder's
-        if not present:
-            if required:
-                problems.append(Problem(f"data/{name}", 1, "", _missing(name)))
-            elif name in models.RECORD_FILES:  # no such file: no such records
-                parsed[name] = schema()
+        if not present and required:
+            problems.append(Problem(f"data/{name}", 1, "", _missing(name)))
         for key in present:
             source = sources[key]
             if source.data is None and any(p.file == source.name for p in loaded.problems):
                 continue  # could not be read or parsed: already reported
-            record, positions[key] = _validate_file(schema, source, problems, context)
+            record = _validate_file(schema, source, problems, context)
             if record is not None:
                 parsed[key] = record
                 if name == "vocabularies.yaml":
-                    _locate_terms(record.vocabularies, source)
-                    context = _terms_context(record.vocabularies)
+                    context = {**_terms_context(record.vocabularies), "memo": memo}
 
     content = {
-        name: _page(name, item, problems) if isinstance(item, ContentPage) else item
+        name: _page(name, item, problems, memo) if isinstance(item, ContentPage) else item
         for name, item in loaded.content.items()
     }
     if "accessibility.md" not in loaded.content and "accessibility.yaml" not in sources:
@@ -88,37 +105,26 @@ def validate(loaded: Loaded) -> Project:
         )
         problems.append(Problem("data/accessibility.yaml", 1, "", msg))
     records = {
-        name: [r for key in parsed if kind_of(key) == name for r in getattr(parsed[key], items)]
-        for name, items in models.RECORD_FILES.items()
+        kind.name: [
+            r for key in parsed if kind_of(key) == kind.file for r in getattr(parsed[key], kind.key)
+        ]
+        for kind in kinds.KINDS
     }  # every kind's records, from all its files in reading order
     problems += _duplicate_ids(records, parsed.get("vocabularies.yaml"))
-    if "timeline.yaml" in sources and "timeline.yaml" in parsed:
-        stages = parsed["timeline.yaml"].timeline
-        problems += _stage_order(sources["timeline.yaml"], stages, positions["timeline.yaml"])
-    if "documents.yaml" in sources and "documents.yaml" in parsed:
-        source = sources["documents.yaml"]
-        documents = parsed["documents.yaml"].documents
-        for i, doc in zip(positions["documents.yaml"], documents, strict=True):
-            message = doc.file and _document_path_problem(content, doc.file)
-            if message:
-                problems.append(source.problem(("documents", i, "file"), message))
+    for kind in kinds.KINDS:
+        problems += kind.model.across(records[kind.name], content)
     if problems:
         raise DataError(problems)
-    prose = [p for key, source in sources.items() for p in _mark_origins(parsed[key], source)]
     return Project(
         site=parsed["site.yaml"].site,
         vocabularies=parsed["vocabularies.yaml"].vocabularies,
-        services=records["services.yaml"],
-        updates=records["updates.yaml"],
-        timeline=records["timeline.yaml"],
-        documents=records["documents.yaml"],
-        surveys=records["surveys.yaml"],
+        records=records,
         content={k: v for k, v in content.items() if v is not None},
         accessibility=(
             parsed["accessibility.yaml"].accessibility if "accessibility.yaml" in sources else None
         ),
         sources=sources,
-        prose=prose,
+        prose=[p for key, source in sources.items() for p in _prose(parsed[key], source)],
     )
 
 
@@ -187,13 +193,13 @@ def warnings(project: Project, today: date) -> list[Problem]:
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
 
 
-def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page | None:
+def _page(name: str, page: ContentPage, problems: list[Problem], memo: Memo) -> models.Page | None:
     """A content/ page's front matter validated and its markdown rendered and sanitised."""
     meta = _report(models.PageMeta, page.meta.data or {}, page.meta, (), problems)
     if meta is None:
         return None
     try:
-        html = markdown_html(page.body, page=name)
+        html = markdown_html(page.body, page=name, memo=memo)
     except MarkdownError as exc:
         problems.append(Problem(page.name, page.body_line, "", str(exc)))
         return None
@@ -215,18 +221,16 @@ def _page(name: str, page: ContentPage, problems: list[Problem]) -> models.Page 
     )
 
 
-def _mark_origins(value: Any, source: Source, loc: Loc = ()) -> Iterator[models.Prose]:
-    """Tell each markdown field where it was typed, for link problems found when pages are
-    put together, and yield it."""
+def _prose(value: Any, source: Source, loc: Loc = ()) -> Iterator[tuple[models.Prose, Problem]]:
+    """Each markdown field of ``value``, with where it was typed."""
     if isinstance(value, models.Prose):
-        value.origin = source.problem(loc, "")
-        yield value
+        yield value, source.problem(loc, "")
     elif isinstance(value, BaseModel):
         for key in type(value).model_fields:
-            yield from _mark_origins(getattr(value, key), source, (*loc, key))
+            yield from _prose(getattr(value, key), source, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _mark_origins(item, source, (*loc, i))
+            yield from _prose(item, source, (*loc, i))
 
 
 # --- schema errors, in words ---------------------------------------------------------------
@@ -237,14 +241,16 @@ def _locate(source: Source, prefix: Loc, loc: Loc, message: str) -> Problem:
 
 
 def _missing(name: str) -> str:
-    folders = [f"data/{f}/" for f, file in models.FOLDERS.items() if file == name]
-    if folders:
-        return f"is missing; this file, or a folder {folders[0]} of such files, is required"
+    kind = kinds.of_file(name)
+    if kind and kind.folder:
+        return f"is missing; this file, or a folder data/{kind.key}/ of such files, is required"
     return "is missing; this file is required"
 
 
 def _locate_terms(vocab: models.Vocabularies, source: Source) -> None:
-    """Tell each vocabulary term where it was typed, as ``_validate_file`` tells records."""
+    """Tell each vocabulary term where it was typed, as records are told when they are
+    made: the one change after validation, because terms are made inside their file's
+    record, and pydantic tells a model nothing of the path it is made at."""
     for name in type(vocab).model_fields:
         for i, term in enumerate(getattr(vocab, name)):
             term._locate = functools.partial(_locate, source, ("vocabularies", name, i))
@@ -260,37 +266,39 @@ def _terms_context(vocab: models.Vocabularies) -> dict[str, Any]:
 
 
 def _validate_file(
-    schema: type[BaseModel], source: Source, problems: list[Problem], context: Any = None
-) -> tuple[Any, list[int]]:
+    schema: type[BaseModel], source: Source, problems: list[Problem], context: dict[str, Any]
+) -> Any:
     """Validate one file; with a list of records, each record on its own.
 
-    Records that pass are kept (with their positions in the file) even when others fail,
-    so cross-checks such as unknown levels are reported in the same run.
+    Records that pass are kept even when others fail, so cross-checks such as unknown
+    levels are reported in the same run. Each record learns where it was typed as it is
+    made (``models.Record.model_post_init``).
     """
     key = next(iter(schema.model_fields))
     if not isinstance(source.data, dict):
         what = "is empty" if source.data is None else f"holds {_describe(source.data)}"
         problems.append(source.problem((), f"{what}; it should start with '{key}:'"))
-        return None, []
+        return None
     items = source.data.get(key)
-    item_model = _inner_model(schema.model_fields[key].annotation)
+    inner = _inner_model(schema.model_fields[key].annotation)
     if typing.get_origin(schema.model_fields[key].annotation) is not list or not isinstance(
         items, list
-    ):
-        whole = _report(schema, source.data, source, (), problems, context)
-        single = getattr(whole, key, None)
-        if isinstance(single, models.Record):  # site:, accessibility: one record, located too
-            single._locate = functools.partial(_locate, source, (key,))
-        return whole, []
+    ):  # site:, accessibility:, vocabularies: one record
+        here = {**context, "record": inner, "locate": functools.partial(_locate, source, (key,))}
+        whole = _report(schema, source.data, source, (), problems, here)
+        if isinstance(whole, models.VocabulariesFile):
+            _locate_terms(whole.vocabularies, source)
+        return whole
     shell = _report(schema, {**source.data, key: []}, source, (), problems)
-    records, positions = [], []
+    records = []
     for i, item in enumerate(items):
-        record = _report(item_model, item, source, (key, i), problems, context)
+        locate = functools.partial(_locate, source, (key, i))
+        record = _report(
+            inner, item, source, (key, i), problems, {**context, "record": inner, "locate": locate}
+        )
         if record is not None:
-            record._locate = functools.partial(_locate, source, (key, i))
             records.append(record)
-            positions.append(i)
-    return (schema(**{key: records}) if shell is not None else None), positions
+    return schema(**{key: records}) if shell is not None else None
 
 
 def _report(
@@ -448,31 +456,3 @@ def _choices(terms: list[models.Term], vocabulary: str) -> str:
     if len(terms) > 20:
         return f"the {len(terms):,} {vocabulary} in data/vocabularies.yaml"
     return ", ".join(t.id for t in terms)
-
-
-def _stage_order(source: Source, stages: list[models.Stage], places: list[int]) -> list[Problem]:
-    """Stages follow one another: each starts after the one before has ended."""
-    problems = []
-    for j in range(1, len(stages)):
-        before, stage, i = stages[j - 1], stages[j], places[j]
-        if before.end is None:
-            msg = f"the stage before ('{before.title}') has no end date, so none can follow it"
-        elif stage.start <= before.end:
-            msg = (
-                f"starts {stage.start}, before the stage before ('{before.title}') "
-                f"ends on {before.end}; stages must not overlap"
-            )
-        else:
-            continue
-        problems.append(source.problem(("timeline", i, "start"), msg))
-    return problems
-
-
-def _document_path_problem(content: Mapping[str, object], name: str) -> str | None:
-    """A document file must be a plain relative path to a file inside ``content/``."""
-    path = PurePosixPath(name)
-    if "\\" in name or path.is_absolute() or ".." in path.parts or ":" in name:
-        return f"'{name}' must be a path inside content/, like documents/plan.pdf"
-    if name not in content:
-        return f"'{name}' is not a file in content/"
-    return None

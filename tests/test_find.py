@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
-from generator.model import Service, build_model
+from generator.model import ShownService, build_model
 from generator.validate import load_project
 
 from .conftest import ROOT, TODAY
@@ -33,17 +33,17 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
-def services_of(root: Path) -> list[Service]:
+def services_of(root: Path) -> list[ShownService]:
     return build_model(load_project(root), TODAY).services
 
 
-def matching(services: list[Service], **chosen: str) -> list[str]:
+def matching(services: list[ShownService], **chosen: str) -> list[str]:
     """The ids of the services that match every choice, by the data alone: a fact nobody
     gave (ages, cost) matches no choice, services that are not running only when asked
     for (``closed="yes"``), and "you can contact it yourself" only services for families."""
     closed = chosen.pop("closed", "") == "yes"
 
-    def fits(s: Service) -> bool:
+    def fits(s: ShownService) -> bool:
         low = 0 if s.min_age is None else s.min_age
         high = 25 if s.max_age is None else s.max_age
         known = s.min_age is not None or s.max_age is not None
@@ -287,13 +287,13 @@ def test_search_ranks_self_referral_in_the_asked_for_area_first(
 
 
 def assert_area_ranking(
-    page: Page, site_url: str, services: list[Service], words: str, area: str
+    page: Page, site_url: str, services: list[ShownService], words: str, area: str
 ) -> None:
     by_id = {s.id: s for s in services}
     found = [by_id[i] for i in map(service_id, search(page, site_url, words)) if i]
     assert found, words
 
-    def rank(s: Service) -> int:
+    def rank(s: ShownService) -> int:
         if s.status != "active":
             return 3  # not running: last of all
         if area not in s.areas:

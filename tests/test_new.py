@@ -14,12 +14,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator import kinds
 from generator.cli import main
 from generator.load import load_yaml
-from generator.new import KINDS, NotAdded, add_record
+from generator.new import NotAdded, add_record
 from generator.pipeline import check
 
 from .conftest import TODAY, copy_project
@@ -93,8 +95,8 @@ def answering(kind: str, answers: Mapping[str, str | Sequence[str]]) -> tuple[As
     by field: a list gives one answer after another, for a wrong answer and its correction;
     a field not in ``answers`` is answered with Enter. Markdown answers are typed line by
     line and ended with ".". Returns it and every prompt it was shown."""
-    by_question = {f.question: f.path for f in KINDS[kind].fields}
-    by_question |= {f.more: f.path for f in KINDS[kind].fields if f.more}
+    by_question = {f.question: f.path for f in kinds.kind(kind).fields}
+    by_question |= {f.more: f.path for f in kinds.kind(kind).fields if f.more}
     queued = {k: [v] if isinstance(v, str) else list(v) for k, v in answers.items()}
     shown: list[str] = []
     lines: list[str] = []
@@ -162,7 +164,7 @@ def test_every_kind_of_record_can_be_added(tmp_path: Path, kind: str) -> None:
         timeline.write_text(text.replace(ongoing, ongoing + "    end: 2027-03-31\n"), "utf-8")
     assert main(_argv(root, kind, OTHERS[kind])) == 0
     project = check(root, TODAY).project
-    key = KINDS[kind].key
+    key = kinds.kind(kind).key
     assert getattr(project, key)[-1].title == OTHERS[kind]["title"]
 
 
@@ -200,7 +202,7 @@ def test_it_asks_for_what_is_not_given_and_offers_the_vocabulary(tmp_path: Path)
     assert any("one or more of universal, targeted, specialist, with commas between" in q
                for q in asked)  # fmt: skip
     questions = [q.split("\n")[0] for q in asked if q != "> "]
-    assert questions == [f.question for f in KINDS["service"].fields]
+    assert questions == [f.question for f in kinds.kind("service").fields]
 
 
 def test_an_unknown_field_is_refused(tmp_path: Path) -> None:
@@ -672,10 +674,10 @@ def _interrupt_when_checked(monkeypatch: pytest.MonkeyPatch, interrupt: Callable
 
     real = generator.validate.validate
 
-    def checking(loaded: generator.load.Loaded) -> generator.validate.Project:
+    def checking(loaded: generator.load.Loaded, *memo: Any) -> generator.validate.Project:
         if ADDED in repr([source.data for source in loaded.sources.values()]):
             interrupt()
-        return real(loaded)
+        return real(loaded, *memo)
 
     for module in (generator.validate, generator.pipeline, generator.new):
         monkeypatch.setattr(module, "validate", checking, raising=False)
@@ -705,11 +707,11 @@ INTERRUPTED = """
 import os, signal, sys, time
 import generator.new, generator.validate
 real = generator.validate.validate
-def checking(loaded):
+def checking(loaded, *memo):
     if {added!r} in repr([source.data for source in loaded.sources.values()]):
         os.kill(os.getpid(), {signum})
         time.sleep(30)
-    return real(loaded)
+    return real(loaded, *memo)
 generator.validate.validate = generator.new.validate = checking
 from generator.cli import main
 sys.exit(main({argv!r}))

@@ -66,8 +66,8 @@ def test_services_come_from_the_file_then_the_folder_sorted_by_name(tmp_path: Pa
     ]  # fmt: skip
     assert list(project.sources) == [
         "site.yaml", "vocabularies.yaml", "services.yaml", "services/a-provider.yaml",
-        "services/b-provider.yaml", "updates.yaml", "timeline.yaml", "documents.yaml",
-        "surveys.yaml",
+        "services/b-provider.yaml", "timeline.yaml", "updates.yaml", "surveys.yaml",
+        "documents.yaml",
     ]  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from jsonschema import Draft7Validator
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.constructor import SafeConstructor
 
-from generator.models import FILES
+from generator import kinds
 from generator.pipeline import check, generate
 from generator.schema import modeline, schemas
 from generator.validate import load_project
@@ -89,7 +89,7 @@ def named_schema(path: Path) -> dict[str, Any]:
 
 def test_every_data_file_of_the_sample_names_its_schema_and_passes_it() -> None:
     files = sorted((ROOT / "data").rglob("*.yaml"))
-    assert {f.name for f in files} >= set(FILES)
+    assert {f.name for f in files} >= set(kinds.files())
     for path in files:
         schema = named_schema(path)
         Draft7Validator.check_schema(schema)

@@ -21,6 +21,7 @@ from .conftest import ROOT, TODAY
 SCRIPTS = ROOT / "theme" / "assets" / "javascripts"
 FIND = SCRIPTS / "local-offer-find.js"
 SHORTLIST = SCRIPTS / "shortlist.js"
+CARDS = SCRIPTS / "local-offer.js"  # the card, filled from the facts of generator/search.py
 FIXTURE = Path(__file__).parent / "fixtures" / "golden"
 
 _STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
@@ -93,7 +94,7 @@ def test_the_directorys_form_asks_for_exactly_the_filters_the_scripts_read() -> 
     assert keys - {"cards"} == set(search.CHOSEN) | {"running"}
 
 
-@pytest.mark.parametrize("script", [FIND, SHORTLIST], ids=lambda p: p.name)
+@pytest.mark.parametrize("script", [FIND, SHORTLIST, CARDS], ids=lambda p: p.name)
 def test_the_scripts_hold_no_fact_of_their_own(script: Path) -> None:
     facts = search.facts()
     literals = _literals(script)

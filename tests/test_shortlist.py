@@ -364,4 +364,4 @@ def test_a_closed_service_on_a_list_shows_its_status_and_offers_no_contact(
     item = page.locator(".lo-shortlist-item")
     assert "Closed for now" in item.inner_text()
     assert item.locator("a[href^='tel:'], a[href^='mailto:']").count() == 0
-    assert "Can you refer yourself? No" in " ".join(item.inner_text().split())
+    assert "Refer yourself: No: the service is not running" in " ".join(item.inner_text().split())

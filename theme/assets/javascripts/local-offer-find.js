@@ -4,11 +4,72 @@
 
    The state lives in the address (?q=… on the search page; ?area=…&age=… on the
    directory), so a list can be shared and bookmarked and Back works. The number of
-   results is announced in a role="status" region. Every card is built with textContent,
-   never from HTML strings. Without this script the forms stay hidden and the directory's
-   A to Z pages reach every service. */
+   results is announced in a role="status" region. A service's card is the page's own
+   (local-offer.js, card), filled as text from its facts, never from HTML strings. Without
+   this script the forms stay hidden and the directory's A to Z pages reach every service.
+   The pure parts come first; loaded by Node, the script gives them to its unit tests
+   (tests/js/) and stops there. */
 (function () {
   "use strict";
+
+  /* The form's choices in an address's query (?area=x&age=7): each field's value if the
+     field offers it (offered[name]: its values, or null for any text), else "". */
+  function choicesFrom(query, offered) {
+    var asked = new URLSearchParams(query);
+    var chosen = {};
+    Object.keys(offered).forEach(function (name) {
+      var value = asked.get(name) || "";
+      chosen[name] = !offered[name] || offered[name].indexOf(value) !== -1 ? value : "";
+    });
+    return chosen;
+  }
+
+  /* The query of the address for these choices: those made, in the form's order. */
+  function queryOf(chosen) {
+    var query = new URLSearchParams();
+    Object.keys(chosen).forEach(function (name) { if (chosen[name]) query.set(name, chosen[name]); });
+    return query.toString();
+  }
+
+  function either(a, b) { // two ascending lists: the numbers in one or the other
+    var out = [], i = 0, j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+      else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+      else { out.push(a[i]); i++; j++; }
+    }
+    return out;
+  }
+  function both(a, b) { // two ascending lists: the numbers in both
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+    return out;
+  }
+
+  /* The services to list: those in every chosen value's list (with none chosen, all),
+     only the running ones unless withClosed; and how many matching ones that leaves out. */
+  function matching(lists, running, stopped, withClosed) {
+    var matches = lists.length ? lists.reduce(both) : either(running, stopped);
+    if (withClosed) return { numbers: matches, hidden: 0 };
+    return { numbers: both(matches, running), hidden: both(matches, stopped).length };
+  }
+
+  // An address or file name of the generator's ("filters/{key}-{value}.json"), filled in.
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+
+  // The word a service page holds for a value search ranks by (generator/search.py, tag).
+  function tag(facts, key, value) { return facts.tag + key + value.replace(new RegExp(facts.tagDrop, "g"), ""); }
+
+  if (typeof module === "object") {
+    module.exports = { choicesFrom: choicesFrom, queryOf: queryOf, either: either, both: both,
+      matching: matching, fill: fill, tag: tag };
+    return;
+  }
+
   var STEP = 20; // results shown at a time
   var form = document.getElementById("lo-search") || document.getElementById("lo-filters");
   // What the generator decides (generator/search.py, facts): the page gives it, so no
@@ -18,7 +79,6 @@
   var facts = JSON.parse(holder.getAttribute("data-lo-facts"));
   var FILTERS = facts.filters; // the filters a visitor chooses
   var SHARD = facts.shard; // services a file of cards holds
-  var TAG_DROP = new RegExp(facts.tagDrop, "g");
   var searching = form.id === "lo-search";
   var count = document.getElementById("lo-count");
   var results = document.getElementById("lo-results");
@@ -41,22 +101,23 @@
     return loading;
   }
 
-  function params() {
-    var found = new URLSearchParams();
-    new FormData(form).forEach(function (value, key) { if (value) found.set(key, value); });
-    return found;
+  function fields() { return Array.prototype.filter.call(form.elements, function (f) { return f.name; }); }
+
+  function chosenNow() {
+    var chosen = {};
+    fields().forEach(function (f) { chosen[f.name] = f.type !== "checkbox" || f.checked ? f.value : ""; });
+    return chosen;
   }
 
   function fromAddress() {
-    var asked = new URLSearchParams(window.location.search);
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name) return;
-      var value = asked.get(field.name) || "";
-      if (field.type === "checkbox") field.checked = value === field.value;
-      else if (field.tagName === "SELECT") {
-        var known = Array.prototype.some.call(field.options, function (o) { return o.value === value; });
-        field.value = known ? value : "";
-      } else field.value = value;
+    var offered = {};
+    fields().forEach(function (f) {
+      offered[f.name] = f.type === "checkbox" ? [f.value]
+        : f.tagName === "SELECT" ? Array.prototype.map.call(f.options, function (o) { return o.value; }) : null;
+    });
+    var chosen = choicesFrom(window.location.search, offered);
+    fields().forEach(function (f) {
+      if (f.type === "checkbox") f.checked = chosen[f.name] === f.value; else f.value = chosen[f.name];
     });
   }
 
@@ -68,8 +129,9 @@
 
   function ask() {
     var mine = ++asked;
+    var chosen = chosenNow();
     if (searching) {
-      var q = (form.elements.q.value || "").trim();
+      var q = (chosen.q || "").trim();
       if (!q) return show(mine, [], "");
       say("Searching…");
       return pagefind().then(function (pf) { return searchFor(pf, q); }).then(function (found) {
@@ -79,68 +141,45 @@
         show(mine, found, text);
       }, failed);
     }
-    var chosen = [];
-    FILTERS.forEach(function (key) {
-      var field = form.elements[key];
-      var value = field && (field.type === "checkbox" ? (field.checked ? field.value : "") : field.value);
-      if (value) chosen.push(valueFile(key, value));
+    var files = FILTERS.filter(function (key) { return chosen[key]; }).map(function (key) {
+      return valueFile(key, chosen[key]);
     });
     // Services that are not running are left out unless the visitor asks for them; asked
     // for alone, every service is listed.
-    var closed = form.elements.closed;
-    var withClosed = !!(closed && closed.checked);
-    if (!chosen.length && !withClosed) return show(mine, null, "");
+    var withClosed = !!chosen.closed;
+    if (!files.length && !withClosed) return show(mine, null, "");
     say("Finding services…");
-    var wanted = chosen.concat([valueFile("running", "yes"), valueFile("running", "no")]);
-    return Promise.all(wanted.map(numbersOf)).then(function (lists) {
-      var running = lists[lists.length - 2], stopped = lists[lists.length - 1];
-      var matches = chosen.length ? lists.slice(0, chosen.length).reduce(both) : either(running, stopped);
-      var numbers = withClosed ? matches : both(matches, running);
-      var hidden = withClosed ? 0 : both(matches, stopped).length;
-      var found = numbers.map(function (n) { return { data: function () { return cardOf(n); } }; });
+    files.push(valueFile("running", "yes"), valueFile("running", "no"));
+    return Promise.all(files.map(fetchJSON)).then(function (lists) {
+      var stopped = lists.pop(), running = lists.pop();
+      var picked = matching(lists, running, stopped, withClosed);
+      var found = picked.numbers.map(function (n) { return { data: function () { return cardOf(n); } }; });
       var text = found.length
         ? plural(found.length, "service matches", "services match") + " all your choices."
         : "No services match all your choices. Try removing one of them.";
-      if (hidden) text += " Not shown: " + plural(hidden, "service", "services") + " not running at the moment.";
+      if (picked.hidden) text += " Not shown: " + plural(picked.hidden, "service", "services") + " not running at the moment.";
       show(mine, found, text);
     }, failed);
   }
 
   // The directory's filter data (generator/search.py, directory_files): for each value,
   // the numbers of the services that have it, in A to Z order; cards SHARD a file.
-  var files = {};
-  function valueFile(key, value) { return facts.values.replace("{key}", key).replace("{value}", value); }
+  function valueFile(key, value) { return fill(facts.values, { key: key, value: value }); }
+  var fetched = {};
   function fetchJSON(name) {
-    if (!files[name]) {
-      files[name] = fetch(new URL(name, root).href).then(function (r) {
+    if (!fetched[name]) {
+      fetched[name] = fetch(new URL(name, root).href).then(function (r) {
         if (!r.ok) throw new Error(r.status);
         return r.json();
       });
     }
-    return files[name];
+    return fetched[name];
   }
-  function numbersOf(choice) { return fetchJSON(choice); }
   function cardOf(n) {
-    return fetchJSON(facts.cards.replace("{n}", Math.floor(n / SHARD))).then(function (cards) {
+    return fetchJSON(fill(facts.cards, { n: Math.floor(n / SHARD) })).then(function (cards) {
       var meta = cards[n % SHARD];
-      return { url: new URL(facts.service.replace("{id}", meta.id), root).pathname, meta: meta };
+      return { url: new URL(fill(facts.service, meta), root).pathname, meta: meta };
     });
-  }
-  function either(a, b) { // two ascending lists: the numbers in one or the other
-    var out = [], i = 0, j = 0;
-    while (i < a.length || j < b.length) {
-      if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
-      else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
-      else { out.push(a[i]); i++; j++; }
-    }
-    return out;
-  }
-  function both(a, b) { // two ascending lists: the numbers in both
-    var out = [], i = 0, j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
-    }
-    return out;
   }
 
   /* Services in the area the question names (a town counts) come first, those a family
@@ -159,13 +198,13 @@
     var rest = text.trim();
     var questions = [];
     if (area) {
-      var here = " " + tag("area", area);
-      questions.push(pf.search(rest + here + " " + tag("self", "yes")));
+      var here = " " + tag(facts, "area", area);
+      questions.push(pf.search(rest + here + " " + tag(facts, "self", "yes")));
       questions.push(pf.search(rest + here));
     }
     questions.push(pf.search(q));
     if (area && rest) questions.push(pf.search(rest));
-    questions.push(pf.search(tag("running", "no")));
+    questions.push(pf.search(tag(facts, "running", "no")));
     return Promise.all(questions).then(function (answers) {
       var stopped = {};
       answers.pop().results.forEach(function (r) { stopped[r.id] = true; });
@@ -179,9 +218,6 @@
       return merged.concat(last);
     });
   }
-
-  // The word a service page holds for a value search ranks by (generator/search.py, tag).
-  function tag(key, value) { return facts.tag + key + value.replace(TAG_DROP, ""); }
 
   function failed() {
     say("Search is not working at the moment. You can still browse every service from A to Z in the directory.");
@@ -210,7 +246,7 @@
       if (mine !== asked) return;
       var first = null;
       data.forEach(function (d) {
-        var card = d.meta && d.meta.id ? serviceCard(d) : pageCard(d);
+        var card = d.meta && d.meta.id ? window.LocalOffer.card(d.meta, d.url) : pageCard(d);
         first = first || card.querySelector("a");
         results.appendChild(card);
       });
@@ -221,61 +257,22 @@
     });
   }
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
-
-  function heading(d) {
-    var h = el(results.getAttribute("data-heading") || "h3");
-    var a = el("a", d.meta.title || d.url);
-    a.href = d.url;
-    h.appendChild(a);
-    return h;
-  }
-
-  // The same facts as the directory's cards (_macros.html, service_card).
-  function serviceCard(d) {
-    var m = d.meta;
-    var card = el("div", "", "lo-card");
-    card.setAttribute("data-lo-id", m.id);
-    card.appendChild(heading(d));
-    if (m.status) { // not running: no "Add to my list" (shortlist.js)
-      card.setAttribute("data-lo-closed", "");
-      var p = el("p");
-      p.appendChild(el("span", m.status, "lo-status lo-status--closed"));
-      card.appendChild(p);
-    }
-    card.appendChild(el("p", m.line));
-    var list = el("ul");
-    [["Who for:", m.who], ["Areas:", m.areas], ["Cost:", m.cost], ["Refer yourself:", m.self],
-     ["Type and level:", m.kind]].forEach(function (fact) {
-      var li = el("li");
-      li.appendChild(el("strong", fact[0]));
-      li.appendChild(document.createTextNode(" " + fact[1]));
-      list.appendChild(li);
-    });
-    card.appendChild(list);
-    if (m.stale) card.appendChild(el("p", m.stale, "lo-notice"));
-    return card;
-  }
-
   function pageCard(d) {
-    var card = el("div", "", "lo-card lo-card--page");
-    card.appendChild(heading(d));
+    var el = window.LocalOffer.el;
+    var card = el("div", "lo-card lo-card--page");
+    var h = card.appendChild(el(results.getAttribute("data-heading") || "h3"));
+    h.appendChild(el("a", "", d.meta.title || d.url)).href = d.url;
     // Pagefind's excerpt marks the words found with <mark>: read it as text only (a
     // parsed, inert document; nothing of it is put into the page as HTML).
     var excerpt = new DOMParser().parseFromString(d.excerpt || "", "text/html").body.textContent;
-    card.appendChild(el("p", excerpt));
+    card.appendChild(el("p", "", excerpt));
     return card;
   }
 
   // --- events ---------------------------------------------------------------------------
 
   function commit() {
-    var query = params().toString();
+    var query = queryOf(chosenNow());
     var address = window.location.pathname + (query ? "?" + query : "");
     if (address !== window.location.pathname + window.location.search) {
       window.history.pushState(null, "", address);

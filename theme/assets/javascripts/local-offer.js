@@ -1,9 +1,36 @@
-/* Local Offer theme: a real "Menu" button for Material's phone menu (WCAG 2.1.1, 2.4.3,
-   4.1.2). Material opens the drawer with <label for="__drawer">, which cannot take focus
-   and has no name. Without this script that label still works by touch, and
-   local-offer.css leaves the drawer's links reachable. */
+/* Local Offer theme: what the site's other scripts share (window.LocalOffer), and a real
+   "Menu" button for Material's phone menu (WCAG 2.1.1, 2.4.3, 4.1.2). Material opens the
+   drawer with <label for="__drawer">, which cannot take focus and has no name. Without
+   this script that label still works by touch, and local-offer.css leaves the drawer's
+   links reachable. */
 (function () {
   "use strict";
+  function el(tag, className, text) { // text is always text
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /* A service's card, the same as the pages': a copy of the page's <template id="lo-card">
+     (service_card in _macros.html), each slot given its fact as text, each part whose fact
+     the service lacks left out. The facts (generator/search.py, Record.card) hold all the
+     wording, so a fact added to the card shows here with no change to any script. */
+  function card(facts, href) {
+    var node = document.getElementById("lo-card").content.firstElementChild.cloneNode(true);
+    node.setAttribute("data-lo-id", facts.id);
+    if (!facts.status) node.removeAttribute("data-lo-closed");
+    node.querySelectorAll("[data-card-if]").forEach(function (part) {
+      if (!facts[part.getAttribute("data-card-if")]) part.remove();
+    });
+    node.querySelectorAll("[data-card]").forEach(function (slot) {
+      slot.textContent = facts[slot.getAttribute("data-card")] || "";
+      if (slot.tagName === "A") slot.setAttribute("href", href);
+    });
+    return node;
+  }
+  window.LocalOffer = { el: el, card: card };
+
   // WCAG 2.1.4: no single-character shortcuts. Material goes to the next or previous page
   // on n . p , and opens its search on s f /, which sends a speech-recognition user or
   // someone with a tremor elsewhere. Caught first, such a key reaches no script of the
@@ -21,9 +48,8 @@
   var drawer = document.querySelector(".md-sidebar--primary");
   if (!toggle || !label || !drawer) return;
 
-  var button = document.createElement("button");
+  var button = el("button", label.className + " lo-menu-button");
   button.type = "button";
-  button.className = label.className + " lo-menu-button";
   button.innerHTML = label.innerHTML; // Material's menu icon (an inline SVG)
   button.setAttribute("aria-label", "Menu");
   drawer.id = drawer.id || "lo-drawer";

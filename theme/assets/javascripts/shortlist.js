@@ -8,15 +8,70 @@
    - Nothing is written to localStorage until the visitor presses that button; removing
      the last service removes the key. The list holds service ids and nothing else.
    - The "My list" page (generator/templates/my-list.html) shows the list, or a list shared
-     as my-list/?services=a,b,c (which saves nothing until the visitor asks), fetching each
-     service's own page for its name, summary, facts and contact actions. Nothing is built
-     from HTML strings: parsed nodes are imported, text is set as text.
+     as my-list/?services=a,b,c (which saves nothing until the visitor asks): each service
+     as its card (local-offer.js, card), from the card facts its own page carries, with the
+     page's contact actions. Nothing is built from HTML strings: parsed nodes are imported,
+     text is set as text.
    Addresses come from this file's own: it is assets/javascripts/shortlist.js under the
    site's root, so the site works under any sub-path. The page addresses and the id rule
    are the generator's, which every page gives in data-lo-facts (generator/search.py,
-   facts). */
+   facts). The pure parts come first; loaded by Node, the script gives them to its unit
+   tests (tests/js/) and stops there. */
 (function () {
   "use strict";
+  var MAX_ITEMS = 100;
+
+  /* Whether ``id`` can be a service's: the generator's id rule (facts.id, facts.maxId). */
+  function isId(id, facts) {
+    return typeof id === "string" && id.length <= facts.maxId && new RegExp(facts.id).test(id);
+  }
+
+  /* The ids a list may keep: service ids, each once, at most MAX_ITEMS of them. */
+  function clean(ids, facts) {
+    var seen = {};
+    return ids.filter(function (id) {
+      if (!isId(id, facts) || seen[id]) return false;
+      seen[id] = true;
+      return true;
+    }).slice(0, MAX_ITEMS);
+  }
+
+  /* The ids of a shared list's address (?services=a,b,c), or null on the visitor's own. */
+  function sharedIds(query) {
+    var value = new URLSearchParams(query).get("services");
+    return value === null ? null : value.split(",").map(function (s) { return s.trim(); });
+  }
+
+  /* The address that shares a list: the list page's, with the ids. */
+  function shareLink(page, ids) { return page + "?services=" + ids.join(","); }
+
+  /* A link from the page at path ``from`` to ``url`` (same site): relative, like every
+     other link of the site. */
+  function relative(from, url) {
+    var here = from.split("/");
+    here.pop();
+    var to = url.pathname.split("/");
+    var i = 0;
+    while (i < here.length && i < to.length - 1 && here[i] === to[i]) i++;
+    var path = new Array(here.length - i + 1).join("../") + to.slice(i).join("/");
+    return (path || "./") + url.search + url.hash;
+  }
+
+  /* The id of the service whose page is at ``path`` (facts.service under the site's root
+     path ``root``), or null for any other page. */
+  function serviceAt(path, root, facts) {
+    var parts = facts.service.split("{id}"); // the address before and after the id
+    var here = path.slice(root.length);
+    var id = here.slice(parts[0].length, here.length - parts[1].length);
+    return path.indexOf(root) === 0 && here === parts.join(id) && isId(id, facts) ? id : null;
+  }
+
+  if (typeof module === "object") {
+    module.exports = { MAX_ITEMS: MAX_ITEMS, isId: isId, clean: clean, sharedIds: sharedIds,
+      shareLink: shareLink, relative: relative, serviceAt: serviceAt };
+    return;
+  }
+
   var script = document.currentScript;
   if (!script || !window.URL || !window.fetch || !window.DOMParser || !document.querySelector) return;
   var holder = document.querySelector("[data-lo-facts]");
@@ -26,30 +81,18 @@
   var ROOT = new URL("../../", script.src);
   var LIST_PAGE = new URL(shared.list, ROOT);
   var KEY = "lo-shortlist:" + ROOT.pathname; // one list per site, even on a shared host
-  var ID = new RegExp(shared.id);
-  var MAX_ID = shared.maxId;
-  var MAX_ITEMS = 100;
-  var SERVICE = shared.service.split("{id}"); // the address before and after the id
+  var el = window.LocalOffer.el;
 
-  function servicePage(id) { return new URL(SERVICE.join(id), ROOT); }
+  function servicePage(id) { return new URL(shared.service.replace("{id}", id), ROOT); }
 
   // --- the list, in localStorage only ----------------------------------------------------
-
-  function clean(ids) {
-    var seen = {};
-    return ids.filter(function (id) {
-      if (typeof id !== "string" || id.length > MAX_ID || !ID.test(id) || seen[id]) return false;
-      seen[id] = true;
-      return true;
-    }).slice(0, MAX_ITEMS);
-  }
 
   function readList() {
     try {
       var raw = window.localStorage.getItem(KEY);
       if (!raw) return [];
       var value = JSON.parse(raw);
-      return Array.isArray(value) ? clean(value) : [];
+      return Array.isArray(value) ? clean(value, shared) : [];
     } catch (e) {
       return []; // storage turned off, or the value is not ours
     }
@@ -58,7 +101,7 @@
   /* Saves the list (an empty one removes the key); false if the browser refuses. */
   function writeList(ids) {
     try {
-      if (ids.length) window.localStorage.setItem(KEY, JSON.stringify(clean(ids)));
+      if (ids.length) window.localStorage.setItem(KEY, JSON.stringify(clean(ids, shared)));
       else window.localStorage.removeItem(KEY);
       return true;
     } catch (e) {
@@ -71,27 +114,9 @@
   var REFUSED = "Your browser did not let this site keep a list. It may be set to block " +
     "storage for websites, or be in a private mode that does.";
 
-  // --- small DOM helpers: text is always text --------------------------------------------
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
-
   function squash(text) { return (text || "").replace(/\s+/g, " ").trim(); }
 
-  /* A link from this page to ``url`` (same site): relative, like every other link here. */
-  function relative(url) {
-    var from = location.pathname.split("/");
-    from.pop();
-    var to = url.pathname.split("/");
-    var i = 0;
-    while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
-    var path = new Array(from.length - i + 1).join("../") + to.slice(i).join("/");
-    return (path || "./") + url.search + url.hash;
-  }
+  function linkTo(url) { return relative(location.pathname, url); }
 
   // --- "Add to my list" buttons ----------------------------------------------------------
 
@@ -118,7 +143,7 @@
     var wrap = el("p", "lo-shortlist-control");
     var button = serviceButton("lo-shortlist-toggle", "lo-shortlist-label", "Add to my list", id, name);
     var view = el("a", "lo-shortlist-view", "View my list");
-    view.href = relative(LIST_PAGE);
+    view.href = linkTo(LIST_PAGE);
     wrap.appendChild(button);
     wrap.appendChild(document.createTextNode(" "));
     wrap.appendChild(view);
@@ -164,7 +189,7 @@
     var added = false;
     cards.forEach(function (card) {
       var id = card.getAttribute("data-lo-id");
-      if (card.querySelector(".lo-shortlist-control") || !ID.test(id) || id.length > MAX_ID) return;
+      if (card.querySelector(".lo-shortlist-control") || !isId(id, shared)) return;
       if (card.hasAttribute("data-lo-closed")) return; // not running: nothing to add
       var heading = card.querySelector("h1, h2, h3, h4, h5, h6");
       card.appendChild(control(id, squash(heading ? heading.textContent : id)));
@@ -175,12 +200,10 @@
 
   /* A service's own page: the button goes after its call, email and web actions. */
   function enhanceServicePage() {
-    var here = location.pathname.slice(ROOT.pathname.length);
-    var id = here.slice(SERVICE[0].length, here.length - SERVICE[1].length);
-    var match = location.pathname.indexOf(ROOT.pathname) === 0 && here === SERVICE.join(id) && ID.test(id);
+    var id = serviceAt(location.pathname, ROOT.pathname, shared);
     var actions = document.querySelector("article ul.lo-actions");
     var title = document.querySelector("article h1");
-    if (!match || !actions || actions.closest(".lo-card") || !title || id.length > MAX_ID) return;
+    if (!id || !actions || actions.closest(".lo-card") || !title) return;
     actions.parentNode.insertBefore(control(id, squash(title.textContent)), actions.nextSibling);
     sync();
   }
@@ -202,7 +225,7 @@
   window.addEventListener("storage", function (event) {
     if (event.key !== KEY && event.key !== null) return;
     sync();
-    if (app && !sharedIds()) show();
+    if (app && !sharedIds(location.search)) show();
   });
 
   if (!app) return;
@@ -215,12 +238,6 @@
   var linkField = part("#lo-shortlist-link");
   var shown = []; // the ids on screen, in order
   var rendering = 0;
-
-  /* The ids of a shared link (?services=a,b,c), or null on the visitor's own list. */
-  function sharedIds() {
-    var value = new URLSearchParams(location.search).get("services");
-    return value === null ? null : value.split(",").map(function (s) { return s.trim(); });
-  }
 
   function say(message) {
     status.textContent = "";
@@ -252,38 +269,10 @@
         var target;
         try { target = new URL(n.getAttribute("href"), from); } catch (e) { target = null; }
         if (!target || !/^(https?|mailto|tel):$/.test(target.protocol)) n.removeAttribute("href");
-        else if (target.origin === location.origin) n.setAttribute("href", relative(target));
+        else if (target.origin === location.origin) n.setAttribute("href", linkTo(target));
       }
     });
     return copy;
-  }
-
-  /* The first sentence of the service's description: its one line. */
-  function firstLine(actions) {
-    for (var node = actions.nextElementSibling; node; node = node.nextElementSibling) {
-      if (node.tagName === "H2") break;
-      if (node.tagName === "P" && !node.closest(".admonition")) {
-        var text = squash(node.textContent);
-        var sentence = /^(.+?[.!?])\s/.exec(text);
-        if (text) return sentence ? sentence[1] : text;
-      }
-    }
-    return "";
-  }
-
-  /* The facts families look for first, from the service page's lists, by their labels. */
-  var FACTS = ["Ages:", "For:", "Areas:", "Can you refer yourself?", "Cost:"];
-
-  function facts(doc, from) {
-    var list = el("ul", "lo-shortlist-facts");
-    var entries = doc.querySelectorAll("article h2 + ul > li, article h2 + p + ul > li");
-    FACTS.forEach(function (label) {
-      for (var i = 0; i < entries.length; i++) {
-        var strong = entries[i].querySelector("strong");
-        if (strong && squash(strong.textContent) === label) { list.appendChild(adopt(entries[i], from)); return; }
-      }
-    });
-    return list.children.length ? list : null;
   }
 
   function removeButton(id, name) {
@@ -309,7 +298,7 @@
     box.setAttribute("data-lo-item", id);
     var heading = el("h3");
     var link = el("a", "", id.replace(/-/g, " "));
-    link.href = relative(url);
+    link.href = linkTo(url);
     heading.appendChild(link);
     box.appendChild(heading);
     box.appendChild(el("p", "lo-notice", "We could not load the details of this service. " +
@@ -318,37 +307,23 @@
     return box;
   }
 
-  /* One service as the list shows it, from its own page; null if there is no such page. */
+  /* One service as the list shows it: its card, from the card facts its own page carries
+     for search (service.html, data-pagefind-meta), with the page's call, email and web
+     actions; null if there is no such page. */
   function item(id, fetched, url, own) {
     if (fetched.gone) return null;
     if (!fetched.doc) return unreachable(id, url, own);
-    var doc = fetched.doc;
-    var title = doc.querySelector("article h1");
-    var actions = doc.querySelector("article ul.lo-actions");
-    var stopped = doc.querySelector("article [data-lo-closed]"); // not running: no actions
-    if (!title || !(actions || stopped)) return null; // a host that answers every address with a page
-    var name = squash(title.textContent);
-    var box = el("div", "lo-card lo-shortlist-item");
+    var facts = {};
+    fetched.doc.querySelectorAll("article [data-pagefind-meta]").forEach(function (n) {
+      facts[n.getAttribute("data-pagefind-meta")] = n.textContent;
+    });
+    if (facts.id !== id) return null; // a host that answers every address with a page
+    var box = window.LocalOffer.card(facts, linkTo(url));
+    box.classList.add("lo-shortlist-item");
     box.setAttribute("data-lo-item", id);
-    var heading = el("h3");
-    var link = el("a", "", name);
-    link.href = relative(url);
-    heading.appendChild(link);
-    box.appendChild(heading);
-    var closed = doc.querySelector("article .admonition.warning .admonition-title");
-    if (closed) {
-      var note = el("p");
-      note.appendChild(el("span", "lo-status lo-status--closed", squash(closed.textContent)));
-      box.appendChild(note);
-    }
-    var line = firstLine(actions || stopped);
-    if (line) box.appendChild(el("p", "lo-shortlist-summary", line));
+    var actions = fetched.doc.querySelector("article ul.lo-actions");
     if (actions && actions.children.length) box.appendChild(adopt(actions, url));
-    var known = facts(doc, url);
-    if (known) box.appendChild(known);
-    var stale = doc.querySelector("article .admonition.note .admonition-title");
-    if (stale) box.appendChild(el("p", "lo-notice", squash(stale.textContent) + ": check the details with the service."));
-    if (own) box.appendChild(removeButton(id, name));
+    if (own) box.appendChild(removeButton(id, facts.title));
     return box;
   }
 
@@ -359,12 +334,10 @@
 
   /* Draw the list: the visitor's own, or a shared one. */
   function show(message) {
-    var shared = sharedIds();
-    var own = shared === null;
-    var wanted = own ? readList() : clean(shared);
-    var ignored = own ? 0 : shared.filter(function (s) {
-      return s !== "" && (s.length > MAX_ID || !ID.test(s));
-    }).length;
+    var given = sharedIds(location.search);
+    var own = given === null;
+    var wanted = own ? readList() : clean(given, shared);
+    var ignored = own ? 0 : given.filter(function (s) { return s !== "" && !isId(s, shared); }).length;
     var turn = ++rendering;
     items.setAttribute("aria-busy", "true");
     Promise.all(wanted.map(function (id) {
@@ -399,13 +372,8 @@
     });
   }
 
-  function shareLink() {
-    var url = new URL(location.pathname, location.origin);
-    return url.href + "?services=" + shown.join(",");
-  }
-
   function copyLink() {
-    var link = shareLink();
+    var link = shareLink(new URL(location.pathname, location.origin).href, shown);
     linkField.value = link;
     linkBox.hidden = false;
     var copied = navigator.clipboard && window.isSecureContext

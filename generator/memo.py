@@ -1,0 +1,59 @@
+"""What a run remembers while it works, and what a preview remembers between its runs.
+
+No module keeps anything from one run to the next: ``pipeline.run`` makes a ``Memo`` and
+drops it when it returns, unless it is given one. The preview (``plugin``) makes one when
+it starts and gives it to every rebuild, so that a save parses again only the files that
+changed, converts again only the markdown that changed and re-serialises only the pages
+whose HTML changed; ``build --strict`` gives its check and its build the same one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import jinja2
+import markdown
+
+from .errors import Problem
+
+if TYPE_CHECKING:
+    from .load import Source
+
+
+class Compiled(jinja2.BytecodeCache):
+    """Compiled templates by name and source checksum, so that a later run compiles again
+    only a template whose text changed. One per Jinja environment's options."""
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (bucket.key, bucket.checksum) in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key, bucket.checksum])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
+
+
+@dataclass(eq=False)
+class Memo:
+    """The caches of one run, or of the runs of one preview (``across_runs``)."""
+
+    #: Whether what only a later run can use is kept too: each file as it was parsed (a run
+    #: reads each once) and each page's body (made once a run: 55 MB more at the peak of a
+    #: ``check`` of 5,000 services).
+    across_runs: bool = False
+    #: By (file, line offset): the text parsed, and what it gave. Each run hands out a new
+    #: ``Source`` of the same data, which nothing changes once it is read.
+    parsed: dict[tuple[str, int], tuple[str, Source, tuple[Problem, ...]]] = field(
+        default_factory=dict
+    )
+    #: Markdown's clean HTML by (text, content page); grows only by what is typed meanwhile.
+    html: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    #: One converter for fields, one for pages (``True``): making one takes longer than
+    #: converting a description. Each keeps state while it converts: one memo's, not shared.
+    converters: dict[bool, markdown.Markdown] = field(default_factory=dict)
+    #: By (page, for Zensical): the digest of the page's HTML, its body, its ``site:`` links.
+    bodies: dict[tuple[str, bool], tuple[bytes, str, tuple[str, ...]]] = field(default_factory=dict)
+    templates: Compiled = field(default_factory=Compiled)  # ``render.environment``'s
