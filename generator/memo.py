@@ -36,6 +36,14 @@ class Compiled(jinja2.BytecodeCache):
         self.code[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
 
 
+#: The pages' templates as compiled in this process, shared by every run: the same source
+#: (by checksum) and the same options always give the same code, bytes never changed, so
+#: this remembers a pure function's answers rather than keeping state. Compiling is a
+#: third of a ``check`` of a small project; a preview or a suite of checks compiles each
+#: template once, and again only when its text changes.
+COMPILED = Compiled()
+
+
 @dataclass(eq=False)
 class Memo:
     """The caches of one run, or of the runs of one preview (``across_runs``)."""
@@ -56,4 +64,3 @@ class Memo:
     converters: dict[bool, markdown.Markdown] = field(default_factory=dict)
     #: By (page, for Zensical): the digest of the page's HTML, its body, its ``site:`` links.
     bodies: dict[tuple[str, bool], tuple[bytes, str, tuple[str, ...]]] = field(default_factory=dict)
-    templates: Compiled = field(default_factory=Compiled)  # ``render.environment``'s

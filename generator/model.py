@@ -46,14 +46,24 @@ class ShownService(models.Service):
 
     today: date
     review_months: int
-    #: The audiences that are families (``families_of``).
+    #: The audiences that are families (``families_of``), and of those the children and
+    #: young people who read their own page (``reading: child``).
     families: frozenset[str]
+    children: frozenset[str]
 
     @property
     def for_families(self) -> bool:
         """Whether any of its audiences is families: a service only for staff is never
         offered to families as one they can ask for themselves."""
         return not self.families.isdisjoint(self.audiences)
+
+    @property
+    def through_staff(self) -> bool:
+        """Whether families reach it only through staff: it is for staff and for children,
+        but not for parents and carers (a programme a class teacher runs). Staff may ask
+        for it themselves; a family asks the staff who work with their child."""
+        mine = set(self.audiences)
+        return not (mine & self.families) - self.children and bool(mine - self.families)
 
     @property
     def review_due(self) -> date:
@@ -123,7 +133,7 @@ class ShownService(models.Service):
     def families_can_refer(self) -> bool:
         """Whether a family can ask for it themselves, with no referral: never for a
         service that is not running or that is only for staff."""
-        if not self.is_running or not self.for_families:
+        if not self.is_running or not self.for_families or self.through_staff:
             return False
         return self.access.self_referral
 
@@ -139,6 +149,10 @@ class ShownService(models.Service):
             return "No"
         if not self.for_families:
             return "Staff can ask for it themselves; it is not a service for families"
+        if self.through_staff:
+            return (
+                "Staff can ask for it themselves; families, ask the staff who work with your child"
+            )
         return "Yes"
 
 
@@ -207,8 +221,8 @@ class Terms:
     delivery: dict[str, models.Term]
 
     def __init__(self, vocabularies: models.Vocabularies) -> None:
-        for name in type(vocabularies).model_fields:
-            setattr(self, name, {t.id: t for t in getattr(vocabularies, name)})
+        for name, terms in vocabularies.by_id().items():
+            setattr(self, name, terms)
 
     @staticmethod
     def names(lookup: dict[str, Any], ids: Iterable[str], plain: bool = False) -> str:
@@ -346,13 +360,33 @@ class SiteModel:
             (self.terms.disciplines[d], groups[d]) for d in sorted(groups, key=order.__getitem__)
         ]
 
+    def open_first(
+        self, chosen: Iterable[ShownService], families: bool = True
+    ) -> list[ShownService]:
+        """``chosen`` in the order a family needs them: services for families before those
+        only for staff, those anyone can ask for now (no referral) before those that need
+        one, the universal offer before targeted and specialist help; then A to Z. With
+        ``families=False`` (a page for staff), those staff can ask for themselves first."""
+        levels = self._level_order
+
+        def rank(s: ShownService) -> tuple[bool, bool, int, str]:
+            direct = s.families_can_refer if families else bool(s.access.self_referral)
+            level = min((levels[i] for i in s.levels), default=len(levels))
+            return (families and not s.for_families, not direct, level, s.name.lower())
+
+        return sorted(chosen, key=rank)
+
+    @cached_property
+    def _level_order(self) -> dict[str, int]:
+        return {t.id: n for n, t in enumerate(self.project.vocabularies.levels)}
+
     @cached_property
     def _discipline_order(self) -> dict[str, int]:
         return {t.id: n for n, t in enumerate(self.project.vocabularies.disciplines)}
 
     def for_audience(self, audience: str) -> dict[str, list[Any]]:
         """The records of every kind with audiences (running services only) for
-        ``audience``, by the kind's key, in display order."""
+        ``audience``, by the kind's key, in display order: the services ``open_first``."""
         return self._by_audience.get(audience) or {k.key: [] for k in _for_audiences()}
 
     @cached_property
@@ -365,6 +399,10 @@ class SiteModel:
                 for audience in dict.fromkeys(record.audiences):
                     mine = found.setdefault(audience, {k.key: [] for k in _for_audiences()})
                     mine[kind.key].append(record)
+        families = families_of(self.project.vocabularies)
+        for audience, mine in found.items():
+            key = kinds.kind("service").key
+            mine[key] = self.open_first(mine[key], audience in families)
         return found
 
 
@@ -389,6 +427,7 @@ def build_model(project: Project, today: date) -> SiteModel:
         "today": today,
         "review_months": project.site.review_months,
         "families": frozenset(families_of(project.vocabularies)),
+        "children": frozenset(a.id for a in project.vocabularies.audiences if a.reading == "child"),
     }
     records = {}
     for kind in kinds.KINDS:

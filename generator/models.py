@@ -248,7 +248,8 @@ class AudienceTerm(Term):
     plain_words: bool = False
     """yes: the audience's page names terms by their plain names (for families)."""
     reading: Literal["adult", "child"] = "adult"
-    """child: the audience's page is written for readers aged 8 to 11."""
+    """child: the audience's page is written for children and young people to read
+    themselves, in a part for ages 8 to 11 and a part for 12 or older."""
 
 
 class Vocabularies(Record):
@@ -268,6 +269,11 @@ class Vocabularies(Record):
     """Needs that families look for help with, such as stammering."""
     delivery: list[Term] = Field(min_length=1)
     """Where a service is delivered: clinic, school, home, online…"""
+
+    def by_id(self) -> dict[str, dict[str, Term]]:
+        """Every vocabulary's terms by id: the one lookup that checks, pages and the open
+        data use (made once by each; a county's vocabulary can hold thousands of areas)."""
+        return {name: {t.id: t for t in getattr(self, name)} for name in type(self).model_fields}
 
 
 # --- site.yaml ----------------------------------------------------------------------------

@@ -156,9 +156,8 @@ Lookup = dict[str, dict[str, models.Term]]
 
 
 def term_lookup(vocab: models.Vocabularies) -> Lookup:
-    """Every vocabulary's terms by id, made once for the whole feed (a county's vocabulary
-    can hold thousands of areas)."""
-    return {name: {t.id: t for t in getattr(vocab, name)} for name in type(vocab).model_fields}
+    """Every vocabulary's terms by id, made once for the whole feed."""
+    return vocab.by_id()
 
 
 def service_record(

@@ -75,7 +75,7 @@ def run(
     with _no_cycle_collection():
         project = validate(load_all(root, memo=memo), memo)  # load, validate: every problem at once
         site = build_model(project, today)  # the records as the site shows them today
-        env = environment(root, memo)
+        env = environment(root)
         pages = render_site(site, env, zensical=builder == "zensical", memo=memo)
     outcome = Outcome(project, site, pages, warnings(project, today))
     if until == "check":

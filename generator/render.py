@@ -32,10 +32,10 @@ from . import kinds, models
 from .errors import DataError, Problem
 from .load import strings
 from .markup import refused
-from .memo import Memo
+from .memo import COMPILED, Memo
 from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
 from .oruk import FEED_PAGE, services_feed
-from .routes import check_names, routes
+from .routes import FIRST_FEW, check_names, routes
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url
 from .search import AGES, directory_files, facts, places, record
 from .validate import Project
@@ -71,9 +71,9 @@ def plural(count: int | Sized, one: str, many: str | None = None) -> str:
 # --- rendering ------------------------------------------------------------------------------
 
 
-def environment(root: Path, memo: Memo | None = None) -> jinja2.Environment:
+def environment(root: Path) -> jinja2.Environment:
     """The Jinja2 environment: the site's ``theme/`` first, then ours (also as ``builtin/``);
-    its templates compiled into ``memo``, so a preview compiles only those that changed."""
+    its templates compiled once a process (``memo.COMPILED``)."""
     ours = jinja2.FileSystemLoader(TEMPLATES)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -87,7 +87,7 @@ def environment(root: Path, memo: Memo | None = None) -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=(memo or Memo()).templates,
+        bytecode_cache=COMPILED,
     )
     env.filters.update(
         tel=tel, long_date=long_date, month=month, headings_from=headings_from, plural=plural
@@ -231,6 +231,7 @@ class Context:
     search_record: Callable[[ShownService], object]  # see service.html
     url: Callable[[str], str]  # a link to a docs path, made relative later
     pages: set[str]  # every page's docs path: {% if 'x.md' in pages %}
+    first_few: dict[str, int]  # services a page shows of a group (``routes.FIRST_FEW``)
 
     def of(self, page: str, route: dict[str, Any]) -> dict[str, Any]:
         """The variables of the template of ``page``."""
@@ -263,6 +264,7 @@ def _context(site: SiteModel, pages: set[str]) -> Context:
         search_record=lambda service: record(site, service),
         url=lambda path: "site:" + path,
         pages=pages,
+        first_few=FIRST_FEW,
     )
 
 

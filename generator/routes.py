@@ -31,6 +31,22 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class Browse:
+    """One page of a list of the services of one kind of help, area, need, audience's kind
+    of help or cell of the Balanced System®: what a link to "those services" leads to, with
+    or without JavaScript (the directory's filters need it)."""
+
+    title: str
+    lead: str  # what the services have in common, a sentence
+    services: list[ShownService]  # on this page, ``open_first``
+    total: int  # on all its pages
+    number: int
+    paths: list[str]
+    first: int  # the place in the list of this page's first service
+    query: str  # the directory's filters that choose the same services: ``type=ot``
+
+
+@dataclass(frozen=True)
 class Route:
     """One page: where it goes in the docs folder, its template, and what it is made from."""
 
@@ -41,11 +57,14 @@ class Route:
     #: The record the page is about, and the template's name for it (``service``).
     record: tuple[str, Any] | None = None
     listing: Listing | None = None  # on a page of the A to Z listing
+    browse: Browse | None = None  # on a page of services that have one thing in common
 
     @property
     def context(self) -> dict[str, Any]:
         """What the page's template has besides what every template has."""
         found: dict[str, Any] = {"listing": self.listing} if self.listing else {}
+        if self.browse:
+            found["browse"] = self.browse
         if self.record:
             found[self.record[0]] = self.record[1]
         return found
@@ -64,6 +83,11 @@ PAGES = [
 #: Services on one page of the directory's A to Z listing, which is what a visitor without
 #: JavaScript browses (with it, the directory's filters list the matching services).
 LISTING_SIZE = 50
+#: How many services a page shows of a group before it links to the list of them all
+#: (``Browse``): an audience's page, of each kind of help (the children's page, which lists
+#: names only, shows more), and the Balanced System® page, of each cell of the grid. A list
+#: is made only where a page links to it.
+FIRST_FEW = {"audience": 3, "children": 10, "grid": 8}
 #: Each audience's page (audiences are terms of the vocabularies, not records).
 AUDIENCE_PAGE = "audiences/{id}.md"
 
@@ -91,6 +115,7 @@ def routes(site: SiteModel) -> list[Route]:
             )
         )
     table += _listing_pages(site, built_in)
+    table += _browse_pages(site, built_in)
     for audience in project.vocabularies.audiences:
         origin = audience.problem("id", "")
         page = AUDIENCE_PAGE.format(id=audience.id)
@@ -125,6 +150,61 @@ def _listing_pages(site: SiteModel, origin: Problem) -> list[Route]:
         )
         for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
     ]
+
+
+def browse_page(kind: str, *ids: str) -> str:
+    """The docs path of the first page of services of one ``kind`` of thing: ``help``
+    (a discipline), ``areas``, ``needs``, ``audiences`` (an audience's discipline) or
+    ``balanced-system`` (a strand's level)."""
+    return f"{kind}/{'/'.join(ids)}.md"
+
+
+def _browse_pages(site: SiteModel, origin: Problem) -> list[Route]:
+    """Every list of services a link can lead to (see ``Browse``), paged as the A to Z is:
+    each kind of help, area and need, each audience's kinds of help and each cell of the
+    Balanced System® grid, the services in each ``open_first``."""
+    terms, table = site.terms, []
+
+    def add(path: str, title: str, lead: str, chosen: list[ShownService], query: str) -> None:
+        size = LISTING_SIZE
+        chunks = [chosen[i : i + size] for i in range(0, len(chosen), size)] or [[]]
+        paths = [path] + [f"{path[:-3]}/page-{n}.md" for n in range(2, len(chunks) + 1)]
+        for n, (page, chunk) in enumerate(zip(paths, chunks, strict=True), 1):
+            browse = Browse(title, lead, chunk, len(chosen), n, paths, (n - 1) * size + 1, query)
+            table.append(Route(page, "browse.html", "data/services.yaml", origin, browse=browse))
+
+    running = site.open_first(site.running)
+    for d in terms.disciplines.values():
+        chosen = [s for s in running if s.discipline == d.id]
+        lead = d.description or f"{d.name}."
+        add(browse_page("help", d.id), d.plain or d.name, lead, chosen, f"type={d.id}")
+    for a in terms.areas.values():
+        chosen = [s for s in running if a.id in s.areas]
+        lead = a.description or f"Services in {a.name}."
+        add(browse_page("areas", a.id), f"Services in {a.name}", lead, chosen, f"area={a.id}")
+    for need in terms.needs.values():
+        chosen = [s for s in running if need.id in s.needs]
+        lead = need.description or f"{need.name}."
+        add(browse_page("needs", need.id), need.plain or need.name, lead, chosen, f"need={need.id}")
+    for audience in terms.audiences.values():
+        few = FIRST_FEW["children" if audience.reading == "child" else "audience"]
+        for d, group in site.by_discipline(site.for_audience(audience.id)["services"]):
+            if len(group) <= few:
+                continue
+            kind = (audience.plain_words and d.plain) or d.name
+            title = f"{kind}: services for {audience.name[0].lower()}{audience.name[1:]}"
+            query = f"audience={audience.id}&type={d.id}"
+            lead = d.description or f"{d.name}."
+            add(browse_page("audiences", audience.id, d.id), title, lead, group, query)
+    for strand, levels in site.grid.items():
+        for level, cell in levels.items():
+            if len(cell) > FIRST_FEW["grid"]:
+                title = f"{terms.strands[strand].name}, {terms.levels[level].name}"
+                lead = f"Services of the Balanced System®: {title.lower()}."
+                query = f"strand={strand}&level={level}"
+                chosen = site.open_first(cell)
+                add(browse_page("balanced-system", strand, level), title, lead, chosen, query)
+    return table
 
 
 def navigation(site: SiteModel) -> list[dict[str, Any]]:

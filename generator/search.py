@@ -8,7 +8,10 @@ element. A service page also carries its ``ServiceEntry`` (written by ``service.
 ``hidden`` block): the facts its card shows (in search results and My list), the area
 and self-referral values search ranks by (as ``tags``), and more words to be found by,
 from the vocabularies' synonyms (``autism`` finds the services for social communication;
-a town finds those of its area).
+a town finds those of its area) and from the built-in thesaurus, ``thesaurus.yaml``
+(``found_words``: "late talker" and "speech delay" find the services for talking). The
+search page searches each word of a question on its own and ranks what they find
+(local-offer-find.js), so no word that a page lacks empties the list.
 
 The directory's filters use files of their own (``directory_files``): for each value of
 each filter, the numbers of the services that have it, which the browser intersects; and
@@ -20,6 +23,7 @@ data, never from the wording of a page.
 from __future__ import annotations
 
 import errno
+import functools
 import gzip
 import json
 import os
@@ -27,13 +31,16 @@ import re
 import shutil
 import subprocess
 import sys
+import weakref
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from . import kinds, models
 from .errors import BuildError
-from .model import ShownService, SiteModel, long_date
+from .model import ShownService, SiteModel, Terms, long_date
 from .sanitise import url_of
 
 #: The ages a visitor can choose in the directory; a service with no upper age is listed
@@ -91,9 +98,12 @@ class ServiceEntry:
         (``data-card`` in _macros.html): the pages' cards, the directory's and search's
         results and My list all show these, worded here once. A fact the service lacks is
         left out, and with it its part of the card. ``plain``: type and level in families'
-        words (the cards the scripts fill always are)."""
+        words (the cards the scripts fill always are). How to get it and the opening times
+        (``how``, ``open``) are for paper and My list: a service that is not running has
+        neither, as its page offers no way to get it."""
         s, terms = self.service, self.site.terms
         kind = [terms.names(terms.disciplines, [s.discipline], plain)]
+        running = s.is_running
         card = {
             "title": s.name,
             "id": s.id,
@@ -103,6 +113,8 @@ class ServiceEntry:
             "cost": s.cost_words,
             "self": s.refer_yourself,
             "kind": "; ".join([*kind, terms.names(terms.levels, s.levels, plain)]),
+            "how": s.access.referral_route if running else "",
+            "open": (s.opening_times or "") if running else "",
             "status": s.status_words or "",
             "stale": "This entry may be out of date: it was last checked on "
             f"{long_date(s.last_reviewed)}."
@@ -142,11 +154,19 @@ class ServiceEntry:
 
     @property
     def words(self) -> str:
-        """Synonyms of its terms: more ways to find it."""
+        """More ways to find it: the synonyms of its terms, and the words the thesaurus
+        gives it (``found_words``), each word once (the search page asks for each word of
+        a question on its own, so phrases need not be kept whole: fewer words, a smaller
+        index). Its areas' names and towns are not among them: the search page finds a
+        place in a question itself, and asks for the area's ``tags``."""
         s, terms = self.service, self.site.terms
         used = [terms.disciplines[s.discipline], *(terms.needs[i] for i in s.needs)]
-        used += [terms.areas[i] for i in s.areas]
-        return " ".join(w for t in used for w in (t.plain or "", *t.synonyms) if w)
+        words = [w for t in used for w in (t.plain or "", *t.synonyms) if w]
+        words += found_words(self.site)[s.id]
+        once: dict[str, str] = {}
+        for word in _WORD.findall(" ".join(words)):
+            once.setdefault(_plural(word.casefold()), word)
+        return " ".join(once.values())
 
     @property
     def tags(self) -> str:
@@ -157,6 +177,17 @@ class ServiceEntry:
         return " ".join(tag(key, value) for key in RANKED for value in self.filters[key])
 
 
+#: A word, hyphens and apostrophes within it ("self-care", "Asperger's").
+_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
+
+
+def _plural(word: str) -> str:
+    """A word without the plural "s" that the index's stemmer also drops ("stammers" is
+    "stammer"), so that ``words`` holds one of them: not after "ss" (which it keeps), nor
+    in "ies" (which it makes "i")."""
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "ies")) else word
+
+
 def tag(key: str, value: str) -> str:
     """The search word for a filter value; local-offer-find.js makes the same (``facts``)."""
     return TAG_PREFIX + key + TAG_DROP.sub("", value)
@@ -165,12 +196,108 @@ def tag(key: str, value: str) -> str:
 #: One service as a search record: its card's facts, its filter values, more words.
 record = ServiceEntry
 
+#: The built-in thesaurus (groups of words that mean the same to families and
+#: professionals), shipped with the generator as data.
+THESAURUS = Path(__file__).with_name("thesaurus.yaml")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Words and short phrases that mean the same to families and professionals."""
+
+    about: str  # what they are about, in a few words: "stammering"
+    words: tuple[str, ...]
+    #: The broader group whose services take this one's words where no running service
+    #: of the site holds any of them itself (a general speech and language service is
+    #: found by "stutter" where there is no service for stammering).
+    within: str | None = None
+
+
+@functools.cache
+def thesaurus() -> tuple[Group, ...]:
+    """The groups of ``thesaurus.yaml``."""
+    data = yaml.safe_load(THESAURUS.read_text(encoding="utf-8"))
+    return tuple(
+        Group(g["about"], tuple(str(w) for w in g["words"]), g.get("within"))
+        for g in data["groups"]
+    )
+
+
+def groups(terms: Terms) -> list[Group]:
+    """The thesaurus's groups, extended by an area's own vocabularies: each discipline's
+    and need's name, plain name and synonyms are one more group."""
+    used = (*terms.disciplines.values(), *terms.needs.values())
+    own = (Group(t.name, tuple(w for w in (t.name, t.plain, *t.synonyms) if w)) for t in used)
+    return [*thesaurus(), *own]
+
+
+def held(texts: list[str], known: list[Group]) -> list[Group]:
+    """The groups of ``known`` that one of ``texts`` holds a word or phrase of: whole, in
+    any case, with or without a plural "s" or "es"."""
+    longest = max((p.count(" ") + 1 for g in known for p in _phrases(g.words)), default=0)
+    phrases: set[str] = set()
+    for text in texts:
+        words = _plain(text).split()
+        for n in range(1, longest + 1):
+            for i in range(len(words) - n + 1):
+                *start, last = words[i : i + n]
+                phrases.update(" ".join([*start, end]) for end in _singular(last))
+    return [g for g in known if not phrases.isdisjoint(_phrases(g.words))]
+
+
+#: The last site's words by service id (``found_words``), kept while its pages render
+#: (and never beyond its run: the site is held by a weak reference).
+_FOUND: list[tuple[weakref.ref[SiteModel], dict[str, list[str]]]] = []
+
+
+def found_words(site: SiteModel) -> dict[str, list[str]]:
+    """Each service's words from the thesaurus (``groups``): every word of each group
+    that its terms, its name or its one-line summary hold a word of; and of each group
+    that no running service holds a word of, but is ``within`` one it holds."""
+    if _FOUND and _FOUND[0][0]() is site:
+        return _FOUND[0][1]
+    known = groups(site.terms)
+    terms = site.terms
+    direct: dict[str, list[Group]] = {}
+    for s in site.services:
+        used = [terms.disciplines[s.discipline], *(terms.needs[i] for i in s.needs)]
+        own = [w for t in used for w in (t.name, t.plain or "", *t.synonyms) if w]
+        direct[s.id] = held([*own, s.name, s.one_line], known)
+    anywhere = {g.about for s in site.services if s.is_running for g in direct[s.id]}
+    missing = [g for g in known if g.within and g.about not in anywhere]
+    found: dict[str, list[str]] = {}
+    for s in site.services:
+        mine = {g.about for g in direct[s.id]}
+        taken = direct[s.id] + [g for g in missing if g.within in mine]
+        found[s.id] = [w for g in taken for w in g.words]
+    _FOUND[:] = [(weakref.ref(site), found)]
+    return found
+
+
+def _singular(word: str) -> set[str]:
+    """A word's forms a group may hold: as written, and without a plural "s" or "es"."""
+    return {word, word.removesuffix("s"), word.removesuffix("es")} - {""}
+
+
+@functools.cache
+def _phrases(words: tuple[str, ...]) -> frozenset[str]:
+    """A group's words and phrases as ``held`` compares them (as ``_plain`` writes them)."""
+    return frozenset(" ".join(_plain(w).split()) for w in words) - {""}
+
+
+def _plain(text: str) -> str:
+    """Text as words between single spaces, lower case, without apostrophes ("child's"
+    is "childs"), every other mark a space; with a space at each end."""
+    words = re.findall(r"[^\W_]+", text.casefold().replace("'", "").replace("\u2019", ""))
+    return " " + " ".join(words) + " "
+
 
 def directory_files(site: SiteModel) -> dict[str, bytes]:
     """The directory's filter data, fetched only when a visitor filters, a small file at a
-    time: for each filter value, the numbers of the services that have it (in A to Z
-    order); and the services' card facts, ``SHARD`` services a file."""
-    found = [record(site, s) for s in site.services]
+    time: for each filter value, the numbers of the services that have it; and the
+    services' card facts, ``SHARD`` services a file. The services are numbered in the order
+    a family needs them (``open_first``), which is the order of every filtered list."""
+    found = [record(site, s) for s in site.open_first(site.services)]
     members: dict[str, list[int]] = {}
     for key, values in _filter_values(site).items():  # every value, so none is missing
         for value in values:

@@ -258,10 +258,10 @@ def _locate_terms(vocab: models.Vocabularies, source: Source) -> None:
 
 def _terms_context(vocab: models.Vocabularies) -> dict[str, Any]:
     """What term fields are checked against (see ``models._in``)."""
-    names = type(vocab).model_fields
+    terms = vocab.by_id()
     return {
-        "terms": {name: {t.id for t in getattr(vocab, name)} for name in names},
-        "choices": {name: _choices(getattr(vocab, name), name) for name in names},
+        "terms": terms,  # ``in`` asks the ids
+        "choices": {name: _choices(list(found.values()), name) for name, found in terms.items()},
     }
 
 

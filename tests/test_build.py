@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import subprocess
 import sys
 from pathlib import Path
@@ -87,10 +88,17 @@ def test_every_running_service_sits_on_the_balanced_system_grid(sample_site: Pat
 
 
 def test_audience_pages_gather_their_services(sample_site: Path) -> None:
+    """Each audience's page, with the lists it links to for each kind of help (a page
+    shows the first few of each), reaches exactly its running services."""
     for audience in SAMPLE.vocabularies.audiences:
-        page = parse((sample_site / "audiences" / audience.id / "index.html").read_text())
+        folder = sample_site / "audiences" / audience.id
+        reached = set()
+        for page in [folder / "index.html", *folder.glob("*/index.html")]:
+            here = page.parent.relative_to(sample_site).as_posix()
+            for href in parse(page.read_text())["href"]:
+                reached.add(posixpath.normpath(posixpath.join(here, href)))
         for service in SAMPLE.services:
-            linked = f"../../services/{service.id}/" in page["href"]
+            linked = f"services/{service.id}" in reached
             mine = audience.id in service.audiences and service.status == "active"
             assert linked == mine, (audience.id, service.id)
 

@@ -209,6 +209,26 @@ def test_a_service_only_for_staff_is_never_offered_to_families_as_refer_yourself
     assert number_of(pages, RETIRED) in numbers(pages, "self-yes")
 
 
+def test_a_service_families_reach_through_staff_is_not_refer_yourself_for_them() -> None:
+    """A classroom programme for pupils and their teachers, which a school asks for: a
+    parent filtering for services she can contact herself must not be offered it."""
+    outcome = check(ROOT, TODAY)
+    pages = outcome.pages
+    through = [
+        s
+        for s in outcome.project.services
+        if s.access.self_referral
+        and set(s.audiences) & STAFF
+        and set(s.audiences) - STAFF == {"children-and-young-people"}
+    ]
+    assert "word-wise-classroom-programme" in {s.id for s in through}
+    for service in through:
+        assert "Refer yourself: Yes" not in card(pages["services/index.md"], service.id)
+        page = text(pages[f"services/{service.id}.md"])
+        assert "ask the staff who work with your child" in page
+        assert number_of(pages, service.id) not in numbers(pages, "self-yes")
+
+
 # --- counts and empty sections -----------------------------------------------------------
 
 

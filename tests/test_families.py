@@ -1,6 +1,7 @@
 """Families find help on a phone: the Balanced System® grid reads at 320px, no page scrolls
-sideways, the children's page is written for an 8 to 11-year-old, audience pages list their
-services first, and the phone menu opens at the site's sections.
+sideways, the children's page is written for 8 to 11-year-olds and for teenagers, a part
+each, audience pages list their services first, and the phone menu opens at the site's
+sections.
 
 Uses the session fixtures of conftest.py: ``sample_site`` (the built sample) and
 ``site_url`` (served with its Content-Security-Policy, so ``wait_for_function`` is given
@@ -17,7 +18,7 @@ import pytest
 import textstat
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from generator.model import build_model
+from generator.model import ShownService, build_model
 from generator.pipeline import check
 from generator.routes import navigation
 
@@ -203,23 +204,87 @@ _UNEXPLAINED = """() => {
 }"""
 
 
-def test_childrens_page_is_easy_for_an_8_to_11_year_old(browser: Browser, site_url: str) -> None:
+#: The children's page's parts, one for each age (``div.lo-for-age``): {heading: text}.
+_PARTS = """() => Object.fromEntries([...document.querySelectorAll('.lo-body .lo-for-age')]
+  .map(part => [part.querySelector('h2').innerText.trim(), part.innerText]))"""
+
+#: The page's text less one part, as a reader of the others gets it.
+_ALL_BUT = """heading => {
+  const part = [...document.querySelectorAll('.lo-body .lo-for-age')]
+    .find(p => p.querySelector('h2').innerText.trim() === heading);
+  part.hidden = true;
+  const text = document.querySelector('.lo-body').innerText;
+  part.hidden = false;
+  return text;
+}"""
+
+CHILD, TEEN = "If you are 8 to 11", "If you are 12 or older"
+
+
+def reading_ease(text: str, at_least: float, reader: str) -> None:
+    score = textstat.flesch_reading_ease(text)
+    assert score >= at_least, f"{reader}: reading ease {score:.1f}, not {at_least}:\n{text}"
+
+
+def fits(service: ShownService, low: int, high: int | None) -> bool:
+    """Whether a service's ages meet ``low`` to ``high`` (None: no upper end); a service
+    that gives no ages fits every reader."""
+    start, end = service.min_age, service.max_age
+    return (high is None or start is None or start <= high) and (end is None or end >= low)
+
+
+def test_childrens_page_is_easy_for_an_8_to_11_year_old_and_plain_for_a_teenager(
+    browser: Browser, site_url: str
+) -> None:
+    """Two readers, a part each: what an 8 to 11-year-old reads (all but the teenagers'
+    part) reads as easily as before; the part for 12 or older may read older, but is plain
+    English (Flesch 60 or more)."""
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(site_url + CHILDREN, wait_until="load")
-        text = page.inner_text(".lo-body")
-        score = textstat.flesch_reading_ease(text)
-        assert score >= 80, f"Flesch reading ease {score:.1f} (needs 80 or more):\n{text}"
+        parts = page.evaluate(_PARTS)
+        assert CHILD in parts and TEEN in parts, list(parts)
+        reading_ease(parts[CHILD], 80, CHILD)
+        reading_ease(page.evaluate(_ALL_BUT, TEEN), 80, "the page for 8 to 11")
+        reading_ease(parts[TEEN], 60, TEEN)
         assert page.evaluate(_UNEXPLAINED) == []
-        # It still lists the help there is for them, each service linked.
+        # Each part lists the help whose ages fit its reader, each service linked; every
+        # service for children and young people is on the page.
         site = build_model(check(ROOT, TODAY).project, TODAY)
         theirs = site.for_audience("children-and-young-people")["services"]
         assert theirs, "the sample has services for children"
+        for heading, low, high in [(CHILD, 8, 11), (TEEN, 12, None)]:
+            part = page.locator(".lo-for-age", has=page.get_by_role("heading", name=heading))
+            linked = {
+                href.rstrip("/").rsplit("/", 1)[-1]
+                for href in part.locator("a[href*='services/']").evaluate_all(
+                    "links => links.map(a => a.getAttribute('href'))"
+                )
+            }
+            assert linked == {s.id for s in theirs if fits(s, low, high)}, heading
         for service in theirs:
-            assert page.locator(f'.lo-body a[href$="services/{service.id}/"]').count() == 1
+            assert page.locator(f'.lo-body a[href$="services/{service.id}/"]').count() >= 1
     finally:
         context.close()
+
+
+def test_a_teenager_finds_help_with_handwriting_in_their_own_part(
+    phone: BrowserContext, site_url: str
+) -> None:
+    """The first screen on a phone says what to do first (find your age) and starts the
+    list; "12 or older" leads to the help for teenagers, with everyday skills in it."""
+    page = phone.new_page()
+    page.goto(site_url + CHILDREN, wait_until="load")
+    first = page.locator(".lo-for-age a[href*='services/']").first.bounding_box()
+    assert first and first["y"] + first["height"] <= PHONE["height"], first
+    page.get_by_role("link", name="12 or older", exact=True).click()
+    heading = page.get_by_role("heading", name=TEEN)
+    page.wait_for_function("() => location.hash === '#age-12-and-over'")
+    box = heading.bounding_box()
+    assert box and 0 <= box["y"] < PHONE["height"], box
+    part = page.locator(".lo-for-age", has=heading)
+    assert part.get_by_role("heading", name="Help with everyday skills").count() == 1
 
 
 def test_the_acronym_check_finds_unexplained_capitals(browser: Browser, site_url: str) -> None:

@@ -55,7 +55,7 @@ def matching(services: list[ShownService], **chosen: str) -> list[str]:
             "need": lambda v: v in s.needs,
             "level": lambda v: v in s.levels,
             "delivery": lambda v: v in s.delivery,
-            "self": lambda v: v == "yes" and s.access.self_referral and s.for_families,
+            "self": lambda v: v == "yes" and s.access.self_referral and s.families_can_refer,
             "cost": lambda v: s.cost is not None and bool(free) == (v == "free"),
         }
         running = s.status == "active"
@@ -88,11 +88,20 @@ def listed(page: Page) -> list[str]:
 
 
 def choose(page: Page, **chosen: str) -> None:
+    unfold(page)
     for key, value in chosen.items():
         if key in ("self", "cost", "closed"):
             page.locator(f"#lo-{key}").check()
         else:
             page.locator(f"#lo-{key}").select_option(value)
+
+
+def unfold(page: Page) -> None:
+    """Open the filters where they are folded behind the Filter button (a narrow screen)."""
+    button = page.locator("#lo-filter-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()
+    page.locator("#lo-filters").wait_for(state="visible")
 
 
 # --- the home page ---------------------------------------------------------------------
@@ -123,14 +132,20 @@ def test_home_first_phone_screen_offers_ways_to_find_help(
     assert "result" in answered(page)
 
 
-def test_a_need_on_the_home_page_opens_the_directory_filtered(
+def test_a_kind_of_help_on_the_home_page_lists_those_services_and_narrows_them(
     context: BrowserContext, site_url: str
 ) -> None:
+    """The home page's kinds of help lead to a list made at build time (so they work
+    without a script: tests/test_no_script.py), which links to the directory's filters."""
     page = context.new_page()
     page.goto(site_url, wait_until="load")
     discipline = load_project(ROOT).vocabularies.disciplines[0]
     page.get_by_role("link", name=discipline.plain or discipline.name, exact=True).click()
     expected = matching(services_of(ROOT), type=discipline.id)
+    ids = page.locator("main .lo-card").evaluate_all("cs => cs.map(c => c.dataset.loId)")
+    assert sorted(ids) == expected
+    page.get_by_role("link", name="Narrow this list by age, area or cost").click()
+    page.wait_for_url(f"**/services/?type={discipline.id}", wait_until="load")
     assert answered(page).startswith(f"{len(expected)} services match")
     assert sorted(listed(page)) == expected
     assert page.locator("#lo-type").input_value() == discipline.id
@@ -176,11 +191,16 @@ def test_filters_list_exactly_the_matching_services(
     assert sorted(listed(page)) == expected
 
 
-def test_filters_keep_history_and_keyboard(context: BrowserContext, site_url: str) -> None:
+def test_filters_by_keyboard_keep_one_history_entry(context: BrowserContext, site_url: str) -> None:
     services = services_of(ROOT)
     page = context.new_page()
+    page.goto(site_url, wait_until="load")
     page.goto(site_url + "services/", wait_until="load")
-    # Keyboard only: Tab to the area choice, pick with the arrow keys, the list follows.
+    assert answered(page) == f"{len(matching(services))} services"  # the total
+    # Keyboard only: open the filters, Tab to the area choice, pick with the arrow keys.
+    page.locator("#lo-filter-button").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#lo-filter-button").get_attribute("aria-expanded") == "true"
     page.locator("#lo-age").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "lo-area"
@@ -196,14 +216,10 @@ def test_filters_keep_history_and_keyboard(context: BrowserContext, site_url: st
         f"() => document.getElementById('lo-count').textContent.startsWith('{len(both)} ')"
     )
     assert sorted(listed(page)) == both
-    # Back returns to the area alone, then to the whole A to Z list.
-    page.go_back()
-    page.wait_for_function("() => !document.getElementById('lo-self').checked")
-    assert answered(page) == first
-    page.go_back()
-    page.wait_for_function("() => !document.getElementById('lo-listing').hidden")
-    assert page.locator("#lo-area").input_value() == ""
-    assert page.locator("#lo-count").inner_text() == ""
+    assert parse_qs(urlsplit(page.url).query) == {"area": [area], "self": ["yes"]}
+    # The changes replaced the directory's history entry: Back leaves it in one step.
+    page.go_back(wait_until="load")
+    assert page.url == site_url
 
 
 def test_without_javascript_the_listing_reaches_every_service(
@@ -298,7 +314,7 @@ def assert_area_ranking(
             return 3  # not running: last of all
         if area not in s.areas:
             return 2
-        return 0 if s.access.self_referral and s.for_families else 1
+        return 0 if s.families_can_refer else 1
 
     ranks = [rank(s) for s in found]
     assert ranks[0] == 0, words
@@ -309,9 +325,10 @@ def test_search_results_are_reached_by_tab(context: BrowserContext, site_url: st
     page = context.new_page()
     hrefs = search(page, site_url, "physiotherapy")
     assert len(hrefs) >= 2
-    page.keyboard.press("Tab")  # from the box: the Search button
+    # After a search, focus is on the count (read out), and the results follow it.
+    assert page.evaluate("document.activeElement.id") == "lo-count"
     reached = []
-    for _ in range(8):  # each card also has its "Add to my list" button
+    for _ in range(6):  # each card also has its "Add to my list" button
         page.keyboard.press("Tab")
         href = page.evaluate("document.activeElement.getAttribute('href')")
         if href:

@@ -19,7 +19,11 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from .conftest import ROOT, serve
+from generator.model import build_model
+from generator.pipeline import check
+from generator.search import record
+
+from .conftest import ROOT, TODAY, serve
 from .test_browser import AXE_OPTIONS
 
 ADD = "Add to my list"
@@ -267,6 +271,56 @@ def test_my_list_prints_as_a_handout(context: BrowserContext, site_url: str) -> 
         assert content == expected, (href, content)
     colour = page.evaluate("getComputedStyle(document.querySelector('.lo-shortlist-item a')).color")
     assert colour == "rgb(0, 0, 0)"
+
+
+#: Each item's text as it prints: what shows on paper, and the web addresses print.css
+#: writes after links (generated content, which innerText leaves out).
+_PRINTED = """items => items.map(item => [item.dataset.loItem, [item.innerText,
+  ...[...item.querySelectorAll('a')].map(a => getComputedStyle(a, '::after').content)
+    .filter(c => c.startsWith('"')).map(c => JSON.parse(c))].join(' ')])"""
+
+
+def test_my_list_prints_what_each_service_is_and_how_to_get_and_reach_it(
+    context: BrowserContext, site_url: str
+) -> None:
+    """On paper each service says what it is, who it is for, how to get it (the route, and
+    whether you can refer yourself), when it is open, and its phone, email and web address
+    as text: the facts of its card, the same words every list uses."""
+    site = build_model(check(ROOT, TODAY).project, TODAY)
+    running = [s for s in site.running if s.opening_times]
+    chosen = [*running[:3], next(s for s in running if s.contact.web)]
+    ids = list(dict.fromkeys(s.id for s in chosen))
+    page = context.new_page()
+    open_list(page, f"{site_url}my-list/?services={','.join(ids)}", len(ids))
+    # On screen, My list shows how to get each service and when; other lists do not.
+    assert page.locator(".lo-shortlist-item .lo-card-more").first.is_visible()
+    page.emulate_media(media="print")
+    printed = dict(page.locator(".lo-shortlist-item").evaluate_all(_PRINTED))
+    assert list(printed) == ids
+    for service in chosen:
+        text = " ".join(printed[service.id].split())
+        facts = record(site, service).card()
+        wanted = [
+            facts["title"],
+            facts["line"],  # what it is
+            f"Who for: {facts['who']}",
+            f"How to get it: {facts['how']}",  # the referral route
+            f"Refer yourself: {facts['self']}",
+            f"Opening times: {facts['open']}",
+        ]
+        phone, email, web = service.contact.phone, service.contact.email, service.contact.web
+        wanted += [f"Call {phone}"] if phone else []
+        wanted += [f"Email {email}"] if email else []
+        wanted += [f"({web})"] if web else []  # the address itself, not only its link
+        for fact in wanted:
+            assert " ".join(fact.split()) in text, (service.id, fact, text)
+    # The directory's cards keep them for paper.
+    page.emulate_media(media="screen")
+    page.goto(site_url + "services/", wait_until="load")
+    more = page.locator("#lo-listing .lo-card .lo-card-more").first
+    assert not more.is_visible()
+    page.emulate_media(media="print")
+    assert more.is_visible()
 
 
 def test_every_page_prints_without_navigation(context: BrowserContext, site_url: str) -> None:
