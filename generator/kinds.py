@@ -14,9 +14,10 @@ Files that hold one record rather than a list (``site.yaml``, ``vocabularies.yam
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import Field, create_model
@@ -216,11 +217,18 @@ def of_file(file: str) -> Kind | None:
     return next((k for k in KINDS if k.file == file), None)
 
 
-def files() -> dict[str, tuple[type[models.Record], bool]]:
+def files() -> Mapping[str, tuple[type[models.Record], bool]]:
     """Every data file, its model and whether it is required, in the order they are read
     (the vocabularies before the records whose terms they define)."""
+    return _files(KINDS)
+
+
+@cache
+def _files(registry: tuple[Kind, ...]) -> Mapping[str, tuple[type[models.Record], bool]]:
+    """``files()`` for a registry, made once (``load`` asks for each file and problem)."""
     settings = list(SETTINGS.items())
-    return dict(settings[:2] + [(k.file, (k.file_model, k.required)) for k in KINDS] + settings[2:])
+    found = settings[:2] + [(k.file, (k.file_model, k.required)) for k in registry] + settings[2:]
+    return MappingProxyType(dict(found))
 
 
 def folders() -> dict[str, str]:

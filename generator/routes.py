@@ -92,11 +92,11 @@ FIRST_FEW = {"audience": 3, "children": 10, "grid": 8}
 AUDIENCE_PAGE = "audiences/{id}.md"
 
 
-def routes(site: SiteModel) -> list[Route]:
-    """Every generated page of the site, from ``PAGES`` and the kinds of ``kinds.KINDS``:
-    the one place page names are decided."""
+def _menu_routes(site: SiteModel, built_in: Problem) -> list[Route]:
+    """The pages the menu may name: those made once, each kind's list, the accessibility
+    statement when it is made from data, and each audience's page (cheap to list, so the
+    menu never needs the whole table, which holds a page for every record and list)."""
     project = site.project
-    built_in = Problem("(built-in page)", 1, "", "")
     table = [Route(path, template, source, built_in) for path, template, source in PAGES]
     table += [
         Route(k.listing[0], k.listing[1], f"data/{k.file}", built_in)
@@ -114,12 +114,20 @@ def routes(site: SiteModel) -> list[Route]:
                 ("statement", project.accessibility),
             )
         )
-    table += _listing_pages(site, built_in)
-    table += _browse_pages(site, built_in)
     for audience in project.vocabularies.audiences:
         origin = audience.problem("id", "")
         page = AUDIENCE_PAGE.format(id=audience.id)
         table.append(Route(page, "audience.html", origin.file, origin, ("audience", audience)))
+    return table
+
+
+def routes(site: SiteModel) -> list[Route]:
+    """Every generated page of the site, from ``PAGES`` and the kinds of ``kinds.KINDS``:
+    the one place page names are decided."""
+    built_in = Problem("(built-in page)", 1, "", "")
+    table = _menu_routes(site, built_in)
+    table += _listing_pages(site, built_in)
+    table += _browse_pages(site, built_in)
     for kind in kinds.KINDS:
         if kind.page is None or kind.template is None:
             continue
@@ -211,7 +219,9 @@ def navigation(site: SiteModel) -> list[dict[str, Any]]:
     """The site's menu, from the route table and the vocabularies (never kept by hand):
     each kind's list goes in the project's section, in the registry's order."""
     project = site.project
-    pages = {r.path for r in routes(site)} | set(project.content)
+    built_in = Problem("(built-in page)", 1, "", "")
+    pages = {r.path for r in _menu_routes(site, built_in)} | {listing_page(1)}
+    pages |= set(project.content)
 
     def present(*paths: str) -> list[str]:
         return [p for p in paths if p in pages]

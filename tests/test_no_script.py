@@ -134,3 +134,24 @@ def test_the_home_search_box_leads_to_lists_of_services_without_javascript(
     url = urljoin(page.url, choices[0])
     holds_only(page, url, lambda s: s.discipline == kind.id, len([
         s for s in SITE.running if s.discipline == kind.id]))  # fmt: skip
+
+
+def test_a_parents_page_leads_with_what_a_family_can_use_now_and_stays_short(
+    browser: Browser, site_url: str
+) -> None:
+    """The parents' page listed four referral-only specialist services before the advice
+    line, and was 16.5 phone screens long."""
+    families = [a for a in SITE.terms.audiences.values() if a.plain_words and a.reading != "child"]
+    assert families
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for audience in families:
+        page.goto(urljoin(site_url, f"audiences/{audience.id}/"))
+        ids = page.locator(".lo-card").evaluate_all("cs => cs.map(c => c.dataset.loId)")
+        mine = SITE.for_audience(audience.id)["services"]
+        expected = [s.id for _, group in SITE.by_discipline(mine) for s in group[:3]]
+        assert ids == expected
+        assert BY_ID[ids[0]].families_can_refer and BY_ID[ids[0]].levels[0] == "universal"
+        screens = page.evaluate("document.documentElement.scrollHeight") / 844
+        assert screens < 12, f"{audience.id}: {screens:.1f} phone screens"
+    context.close()
