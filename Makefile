@@ -8,7 +8,7 @@ ESLINT := build/eslint/node_modules/.bin/eslint
 ESLINT_PACKAGES := eslint@9.39.5 @eslint/js@9.39.5 globals@17.15.0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check check-strict lint lock bench chromium clean
+.PHONY: site test serve check check-strict lint lock bench screenshots chromium clean
 
 # requirements.lock pins every package (and its version) that any command here installs,
 # so two machines build the same bytes; `make lock` rewrites it after a dependency changes.
@@ -83,3 +83,8 @@ bench: $(VENV)/.test
 	@test -x build/bench/node_modules/.bin/lighthouse || \
 	  npm install --prefix build/bench --no-audit --no-fund --silent lighthouse@12
 	$(BIN)/python bench/run.py
+
+## Photographs of the home page, the directory and a service, of the sample and another area,
+## at 1280 and 390 px, into build/screenshots/: for a person to look at (`make bench` too).
+screenshots: $(VENV)/.test chromium
+	$(BIN)/python bench/screenshots.py

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import markdown  # noqa: E402
 import reference  # noqa: E402
+import screenshots  # noqa: E402
 import yaml  # noqa: E402
 
 from generator.build import BUILDERS  # noqa: E402
@@ -685,6 +686,9 @@ def main(argv: list[str] | None = None) -> int:
     tables = judge(results, (time.perf_counter() - clock) / 60)
     write_report(tables, started)
     print("\n".join(tables))
+    # How the site looks, for a person to see (``make screenshots``): into build/screenshots/.
+    print("-- screenshots, for a person to look at, in build/screenshots/:", flush=True)
+    screenshots.main([])
     if missed:
         print(f"missed: {', '.join(missed)}")
         return 1

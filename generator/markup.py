@@ -41,6 +41,8 @@ ELEMENTS: dict[str, frozenset[str]] = {
     **{tag: frozenset() for tag in TAGS},
     **{tag: frozenset() for tag in _PLAIN},
     "a": frozenset({"href", "rel"}),
+    #: The area's logos in the theme's header (site.brand.logos): files of the site's own.
+    "img": frozenset({"src", "alt", "width", "height"}),
     "abbr": frozenset({"title"}),
     "th": frozenset({"scope", "colspan", "rowspan"}),
     "td": frozenset({"colspan", "rowspan"}),
@@ -101,7 +103,7 @@ def refused(tag: str, attrs: Iterable[tuple[str, str | None]]) -> list[str]:
 
 
 #: The elements whose attributes' values matter too: addresses, a meta's kind, a link's.
-_CHECKED_FURTHER = frozenset({"a", "link", "script", "form", "meta"})
+_CHECKED_FURTHER = frozenset({"a", "link", "script", "form", "meta", "img"})
 
 
 @functools.lru_cache(maxsize=4096)

@@ -4,19 +4,22 @@ The theme extends Material by blocks (``theme/main.html``), but some of what Mat
 writes sits outside any block, and is wrong for people using assistive technology or
 fails the Nu HTML Checker:
 
-- the whole page body, menus included, is one ``<main>``, so "jump to main" lands on the
-  site menu: the outer element becomes a ``<div>`` (the theme's ``container`` block makes
-  the content itself the ``<main>``);
-- every section of the menu is a ``<nav>`` of its own (14 navigation landmarks on the home
-  page): each becomes a group named by its section (``<div role="group">``, keeping
-  Material's ``aria-labelledby``), and only the menu itself and a page's table of contents
-  stay ``<nav>``; a page with no table of contents gets no empty "Table of contents" one;
-- ``tabindex=""`` on menu labels and ``autocomplete`` on checkboxes are invalid HTML;
+- Material wraps the page's content in an outer ``<main>`` of its own, which would hold
+  the theme's (the ``container`` block makes the content itself the ``<main>``): two
+  main landmarks, one inside the other; the outer element becomes a ``<div>``;
+- ``autocomplete`` on Material's hidden checkboxes (its drawer and search toggles, drawn
+  outside any block) is invalid HTML;
 - the page's language is ``en``; the sites are in British English (``en-GB``);
+- ``<link rel="prev">`` and ``<link rel="next">`` in the head name the menu's reading
+  order, which a Local Offer does not have (there are no "Previous / Next" links): they
+  go;
 - text reaches the builder with its punctuation as character references (``&#44;``), so
   that it stays text wherever a template prints it; where Material escapes it again
-  (``| e``: the logo's title, the footer's "Next: …" label), the reference would be read
-  out as "&#44;": ``&amp;#44;`` becomes ``&#44;`` again, the character the person typed.
+  (``| e``), the reference would be read out as "&#44;": ``&amp;#44;`` becomes ``&#44;``
+  again, the character the person typed.
+
+(The theme draws its own header, menu and footer, so none of Material's menu markup, with
+its ``<nav>`` for every section, reaches a page.)
 
 ``mend`` is applied by the MkDocs plugin to every page as it is written (``mkdocs build``,
 ``mkdocs serve``, ProperDocs) and by ``build`` to Zensical's output. Each change is made
@@ -26,11 +29,10 @@ So that a theme upgrade that changes that markup cannot leave a page unmended un
 both run ``mend_page``, which checks each mended page (``check``) and fails the build
 with a ``BuildError`` naming the step, the page and the theme's version. What is expected
 of every page made from Material's ``base.html`` (every built page, the 404 and the
-preview's error page included): ``<html lang="en" `` and the outer ``<main>``, now mended;
-where the menu has sections, each one's ``<nav>`` made a group; and none of the faults
-left (an empty table of contents ``<nav>``, ``tabindex=""``, a checkbox's
-``autocomplete``). The faults themselves are optional: a page without them, or a Material
-that no longer writes them, passes. ``&amp;#NN;`` is text, not markup: nothing to check.
+preview's error page included): ``<html lang="en" `` and the outer ``<main>``, now mended,
+and no checkbox's ``autocomplete`` left. The fault itself is optional: a page without it,
+or a Material that no longer writes it, passes. ``&amp;#NN;`` is text, not markup:
+nothing to check.
 """
 
 from __future__ import annotations
@@ -44,19 +46,11 @@ from .errors import BuildError
 LANGUAGE = "en-GB"
 
 _OUTER_MAIN = '<main class="md-main" data-md-component="main">'
-_NAV_TAG = re.compile(r"<nav\b[^>]*>|</nav>")
-_SECTION_NAV = re.compile(r'<nav class="md-nav"(?=[^>]*\bdata-md-level="[1-9])')
-_EMPTY_NAV = re.compile(r'<nav class="(md-nav md-nav--secondary)"[^>]*>\s*</nav>')
-_EMPTY_TABINDEX = re.compile(r'(<label\b[^>]*?) tabindex=""')
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?) autocomplete="off"')
 _ESCAPED_TWICE = re.compile(r"&amp;(#[0-9]+;)")
+_READING_ORDER = re.compile(r'\s*<link rel="(?:prev|next)" href="[^"]*">')
 
 _MENDED_MAIN = '<div class="md-main" data-md-component="main">'
-_NESTED_ITEM = re.compile(r'<li class="md-nav__item\b[^"]*\bmd-nav__item--nested\b')
-_SECTION_GROUP = re.compile(r'<div role="group" class="md-nav"(?=[^>]*\bdata-md-level="[1-9])')
-_SECTION_NAV_LEFT = re.compile(r'<nav\b[^>]*\bdata-md-level="[1-9]')
-_EMPTY_NAV_LEFT = re.compile(r"<nav\b[^>]*\bmd-nav--secondary\b[^>]*>\s*</nav>")
-_EMPTY_TABINDEX_LEFT = re.compile(r'<[a-z][^>]*\stabindex=""')
 _CHECKBOX_AUTOCOMPLETE_LEFT = re.compile(r'<input\b(?=[^>]*\btype="checkbox")[^>]*\sautocomplete=')
 
 
@@ -67,35 +61,9 @@ def mend(html: str) -> str:
         html = html.replace(_OUTER_MAIN, _MENDED_MAIN, 1)
         end = html.rfind("</main>")  # the outer one closes last
         html = html[:end] + "</div>" + html[end + len("</main>") :]
-    html = _EMPTY_NAV.sub(r'<div class="\1"></div>', html)
-    html = _sections_as_lists(html)
-    html = _EMPTY_TABINDEX.sub(r"\1", html)
     html = _ESCAPED_TWICE.sub(r"&\1", html)
+    html = _READING_ORDER.sub("", html)
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
-
-
-def _sections_as_lists(html: str) -> str:
-    """Turn the menu's section ``<nav>`` elements (level 1 and deeper) into groups, each
-    with its own closing tag, found by counting nested ``<nav>`` tags."""
-    out: list[str] = []
-    stack: list[bool] = []  # for each open <nav>: is it being turned into a <div>?
-    last = 0
-    for match in _NAV_TAG.finditer(html):
-        tag = match.group()
-        if tag == "</nav>":
-            if not stack:
-                continue
-            replaced = stack.pop()
-            out.append(html[last : match.start()] + ("</div>" if replaced else tag))
-        else:
-            replaced = bool(_SECTION_NAV.match(tag))
-            stack.append(replaced)
-            out.append(
-                html[last : match.start()] + ('<div role="group"' + tag[4:] if replaced else tag)
-            )
-        last = match.end()
-    out.append(html[last:])
-    return "".join(out)
 
 
 def check(html: str) -> list[str]:
@@ -106,20 +74,6 @@ def check(html: str) -> list[str]:
         found.append('Material\'s <html lang="en" …> and found none')
     if _MENDED_MAIN not in html or _OUTER_MAIN in html:
         found.append('Material\'s outer <main class="md-main" …> and found none')
-    if _SECTION_NAV_LEFT.search(html) or (
-        _NESTED_ITEM.search(html) and not _SECTION_GROUP.search(html)
-    ):
-        found.append(
-            'each menu section as <nav class="md-nav" … data-md-level="1…"> and found one'
-            " it could not make a group"
-        )
-    if _EMPTY_NAV_LEFT.search(html):
-        found.append(
-            'an empty table of contents as <nav class="md-nav md-nav--secondary" …></nav>'
-            " and found one it could not remove"
-        )
-    if _EMPTY_TABINDEX_LEFT.search(html):
-        found.append('tabindex="" on <label …> and found one it could not remove')
     if _CHECKBOX_AUTOCOMPLETE_LEFT.search(html):
         found.append(
             'autocomplete="off" after a checkbox\'s type and found one it could not remove'

@@ -36,6 +36,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import contrast
 from .errors import Problem, shown
 from .sanitise import MarkdownError, markdown_html
 
@@ -62,11 +63,13 @@ class Record(BaseModel):
         or with ``content/`` (a document's file): the rules one record cannot check."""
         return []
 
-    def problem(self, field: str | None, message: str) -> Problem:
-        """A problem with ``field`` of this record (or the whole record), at its line."""
+    def problem(self, field: str | tuple[str | int, ...] | None, message: str) -> Problem:
+        """A problem with ``field`` of this record (or the whole record), at its line; a
+        tuple is a path inside the record, such as ``("brand", "logos", 0, "image")``."""
+        loc = (field,) if isinstance(field, str) else field or ()
         if self._locate is None:
-            return Problem("(unknown)", 1, field or "", message)
-        located: Problem = self._locate((field,) if field else (), message)
+            return Problem("(unknown)", 1, ".".join(map(str, loc)), message)
+        located: Problem = self._locate(loc, message)
         return located
 
 
@@ -313,6 +316,127 @@ class Link(Record):
     """A sentence on what people find there."""
 
 
+def _colour(value: str) -> str:
+    if not contrast.HEX.fullmatch(value):
+        raise ValueError(
+            f"'{shown(value)}' is not a colour written as # and six hex digits, such as #1d70b8"
+        )
+    return value
+
+
+def _quoted(value: Any) -> Any:
+    """A colour left empty is most often one written without quotes: after a space, YAML
+    reads ``#`` as the start of a comment, so ``colour: #1d70b8`` holds nothing."""
+    if value is None:
+        raise ValueError(
+            'is empty: write the colour in quotes, such as "#1d70b8" (without them, # '
+            "starts a comment)"
+        )
+    return value
+
+
+def _on_white(least: float, against: str, needs: str) -> Callable[[str], str]:
+    """A colour with a contrast of at least ``least`` with white (WCAG 2.2 AA), refused
+    with its ratio worded so that it never reads as reaching ``least`` (``contrast.worded``)."""
+
+    def check(value: str) -> str:
+        found = contrast.ratio(value, contrast.WHITE)
+        if found < least:
+            raise ValueError(
+                f"'{value}' has a contrast of {contrast.worded(found)} with {against}; "
+                f"{needs} need at least {least:g}:1 (WCAG 2.2 AA)"
+            )
+        return value
+
+    return check
+
+
+#: A colour written as # and six hex digits, such as "#1d70b8" (in quotes in YAML).
+Colour = Annotated[
+    str, BeforeValidator(_quoted), _Checked(_colour, pattern=f"^{contrast.HEX.pattern}$")
+]
+#: The colour of the header band, buttons and links: white text goes on it (1.4.3).
+TextColour = Annotated[
+    Colour, AfterValidator(_on_white(4.5, "white", "the header's white text and the links"))
+]
+#: A colour of marks that are not text, on the white page (1.4.11).
+MarkColour = Annotated[
+    Colour,
+    AfterValidator(
+        _on_white(3, "the white page", "the menu's current-page marker and form controls")
+    ),
+]
+
+#: The kinds of picture a logo may be, as browsers show them in an ``<img>``.
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".webp")
+#: A logo is on every page a family opens, often on a phone's data: this is its most.
+MAX_LOGO_BYTES = 30 * 1024
+
+
+def _image_path(value: str) -> str:
+    path = PurePosixPath(value)
+    if "\\" in value or path.is_absolute() or ".." in path.parts or ":" in value:
+        raise ValueError(f"'{shown(value)}' must be a path inside content/, like images/logo.png")
+    if path.suffix.lower() not in IMAGE_TYPES:
+        raise ValueError(
+            f"'{shown(value)}' is not a picture a logo can be: use a .png, .jpg or .webp file"
+        )
+    return value
+
+
+ImagePath = Annotated[
+    Text,
+    _Checked(
+        _image_path,
+        pattern=r"^(?![/\\])(?!(?:.*/)?\.\.(?:/|$))[^\\:]*\."
+        r"(?:[Pp][Nn][Gg]|[Jj][Pp][Ee]?[Gg]|[Ww][Ee][Bb][Pp])$",
+    ),
+]
+
+
+class Logo(Record):
+    """An organisation's logo, shown in the header of every page."""
+
+    image: ImagePath
+    """A picture in content/, such as images/logo.png: .png, .jpg or .webp, at most 30 KB."""
+    alt: Text
+    """The organisation's name as the logo shows it, such as "Northmoor Borough Council"."""
+
+
+class Brand(Record):
+    """The area's look: its colours, who runs the site, logos and the main Local Offer."""
+
+    colour: TextColour = "#1f3a5f"
+    """The colour of the header and footer band, buttons and links, in quotes, such as
+    "#1d70b8". White text goes on it, so it needs a contrast of at least 4.5:1 with white."""
+    accent: MarkColour = "#505a5f"
+    """The colour of the current page's marker in the menu, the line under the header and
+    form controls, in quotes, such as "#505a5f"; at least 3:1 with white."""
+    run_by: Text | None = None
+    """The organisations named in the header, short, on one line, such as "Northmoor
+    Borough Council and the NHS"."""
+    logos: list[Logo] = []
+    """The organisations' logos shown in the header, each a picture in content/."""
+    main_local_offer: Link | None = None
+    """A link back to the council's main Local Offer."""
+
+
+def _logo_problems(image: str, content: Mapping[str, object]) -> list[str]:
+    """What is wrong with the logo ``image`` of ``content/``: absent, or too big for every
+    page."""
+    data = content.get(image)
+    if not isinstance(data, bytes | bytearray):
+        return [f"'{image}' is not a file in content/"]
+    found = []
+    if len(data) > MAX_LOGO_BYTES:
+        found.append(
+            f"'{image}' is {len(data) / 1024:.1f} KB ({len(data):,} bytes); a logo is on every "
+            f"page a family opens, often on a phone, so it may be at most "
+            f"{MAX_LOGO_BYTES // 1024} KB"
+        )
+    return found
+
+
 class Settings(Record):
     """Project-wide settings shown on the home page and every page's footer."""
 
@@ -340,6 +464,23 @@ class Settings(Record):
     """Impartial advice (SENDIASS), complaints, asking for an EHC needs assessment…"""
     review_months: Annotated[int, Field(ge=1, le=60)] = 12
     """Months after last_reviewed that a service is shown as due for review."""
+    brand: Brand = Field(default_factory=Brand)
+    """The area's colours, logos and who runs the site; left out, a neutral navy."""
+    last_checked: Date | None = None
+    """The day someone last checked the site's general pages are right, written
+    YYYY-MM-DD; shown in every page's footer."""
+    privacy_url: WebUrl | None = None
+    """The organisation's own privacy notice, linked from the site's privacy page."""
+
+    @classmethod
+    def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:
+        """Each logo is a file in ``content/``, small enough for every page."""
+        return [
+            settings.problem(("brand", "logos", i, "image"), message)
+            for settings in records
+            for i, logo in enumerate(settings.brand.logos)
+            for message in _logo_problems(logo.image, content)
+        ]
 
 
 # --- services.yaml ------------------------------------------------------------------------

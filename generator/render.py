@@ -35,16 +35,12 @@ from .markup import refused
 from .memo import COMPILED, Memo
 from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
 from .oruk import FEED_PAGE, services_feed
-from .routes import FIRST_FEW, check_names, routes
-from .sanitise import LinkError, MarkupError, encode, inert, relative_url
+from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
+from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
 from .search import AGES, directory_files, facts, places, record
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def tel(phone: str) -> str:
-    return "tel:" + re.sub(r"[^\d+]", "", phone)
 
 
 def headings_from(prose: models.Prose, level: int) -> Markup:
@@ -138,10 +134,16 @@ def render_site(
         raise DataError(problems)
     common = _context(site, {r.path for r in table} | set(project.content))
     bodies: dict[str, tuple[str, str, str | None, str]] = {}  # path: title, html, desc, banner
+    checked: dict[str, str] = {}  # path: when the record it shows was last checked
     for route in table:
         html = _render(env, route.template, common.of(route.path, route.context))
         banner = f"Generated from {route.source} by the Local Offer generator: do not edit."
         bodies[route.path] = (_title(html, route.path), html, None, banner)
+        reviewed = getattr(route.record[1], "last_reviewed", None) if route.record else None
+        if isinstance(reviewed, date):
+            checked[route.path] = long_date(reviewed)
+    by_path = {r.path: r for r in table}
+    trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
     files: dict[str, bytes] = {}
     for name, item in project.content.items():
         if isinstance(item, models.Page):
@@ -150,6 +152,7 @@ def render_site(
             bodies[name] = (item.title, html, item.description, banner)
         else:
             files[name] = item
+    files[BRAND_CSS] = brand_css(project.site.brand)
     files.update(services_feed(list(site.services), project.vocabularies, project.site))
     files.update(directory_files(site))
     anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
@@ -164,7 +167,8 @@ def render_site(
         except MarkupError as exc:
             problems.append(_markup_problem(exc, path, project))
             continue
-        pages[path] = _page(title, description, banner, body)
+        trail = trails.get(path)
+        pages[path] = _page(title, description, banner, body, checked.get(path), trail)
     if problems:
         raise DataError(problems)
     pages.update(files)
@@ -355,18 +359,66 @@ def _markup_problem(error: MarkupError, page: str, project: Project) -> Problem:
     return Problem(page, 1, "", f"{message} (written by a template)")
 
 
-def _page(title: str, description: str | None, banner: str, body: str) -> bytes:
+def _page(
+    title: str,
+    description: str | None,
+    banner: str,
+    body: str,
+    checked: str | None = None,
+    crumbs: list[tuple[str, str]] | None = None,
+) -> bytes:
     """A markdown file that every builder turns into exactly ``body``.
 
     The title and description go into front matter as double-quoted YAML holding only
     letters, digits, spaces and character references, so the theme can print them where it
-    likes without escaping them.
+    likes without escaping them; so do what the theme draws around a page: ``checked``,
+    when the record it shows was last checked (the footer says it), and ``crumbs``, the
+    pages it sits under (title, address), which the theme draws as breadcrumbs above the
+    page's ``<main>``.
     """
     # ensure_ascii=False: YAML readers refuse JSON's surrogate escapes ("\ud83d\ude00").
     front = [f"title: {json.dumps(encode(title), ensure_ascii=False)}"]
     if description:
         front.append(f"description: {json.dumps(encode(description), ensure_ascii=False)}")
+    if checked:
+        front.append(f"checked: {json.dumps(encode(checked))}")
+    if crumbs:
+        trail = [{"title": encode(name), "url": address} for name, address in crumbs]
+        front.append(f"crumbs: {json.dumps(trail, ensure_ascii=False)}")
     return "---\n{}\n---\n\n<!-- {} -->\n\n{}\n".format("\n".join(front), banner, body).encode()
+
+
+def brand_css(brand: models.Brand) -> bytes:
+    """The stylesheet of the area's colours (``site.brand``; checked for contrast when the
+    data was validated): the header and footer band, links and buttons in ``colour``, the
+    current page's marker and form controls in ``accent``. Material's own colour settings
+    are given the same, so none of its stock indigo shows anywhere."""
+    return (
+        ":root {\n"
+        f"  --lo-brand: {brand.colour};\n"
+        f"  --lo-accent: {brand.accent};\n"
+        "  --md-primary-fg-color: var(--lo-brand);\n"
+        "  --md-primary-fg-color--light: var(--lo-brand);\n"
+        "  --md-primary-fg-color--dark: var(--lo-brand);\n"
+        "  --md-accent-fg-color: var(--lo-brand);\n"
+        "  --md-accent-fg-color--transparent: transparent;\n"
+        "  --md-typeset-a-color: var(--lo-brand);\n"
+        "}\n"
+    ).encode()
+
+
+def _breadcrumbs(
+    route: Route, table: dict[str, Route], bodies: dict[str, tuple[str, str, str | None, str]]
+) -> list[tuple[str, str]]:
+    """The trail from the home page to a deep page's parent (GOV.UK's breadcrumbs): each
+    page's heading and address (``url_of``: a route's, so never made from what staff
+    type), the home page as "Home"."""
+    trail: list[tuple[str, str]] = []
+    parent = route.parent
+    while parent and parent in bodies and len(trail) < 5:
+        trail.insert(0, (bodies[parent][0], url_of(parent)))
+        parent = table[parent].parent if parent in table else None
+    return [("Home", "."), *trail]
 
 
 def show_problem(docs: Path, error: Exception) -> None:

@@ -8,13 +8,15 @@ relative addresses).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from . import kinds
 from .errors import Problem
 from .headers import meta_policy
-from .model import ShownService, SiteModel
+from .model import ShownService, SiteModel, long_date
 from .sanitise import encode, url_of
 from .validate import Project
 
@@ -58,6 +60,9 @@ class Route:
     record: tuple[str, Any] | None = None
     listing: Listing | None = None  # on a page of the A to Z listing
     browse: Browse | None = None  # on a page of services that have one thing in common
+    #: The page a deep page sits under, for its breadcrumbs ("Home, Directory of services"):
+    #: a record's page, its kind's list; a list of services, the page that links to it.
+    parent: str | None = None
 
     @property
     def context(self) -> dict[str, Any]:
@@ -79,6 +84,7 @@ PAGES = [
     ("my-list.md", "my-list.html", "data/services.yaml"),
     ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
     ("other-formats.md", "other-formats.html", "data/site.yaml"),
+    ("privacy.md", "privacy.html", "data/site.yaml"),
 ]
 #: Services on one page of the directory's A to Z listing, which is what a visitor without
 #: JavaScript browses (with it, the directory's filters list the matching services).
@@ -90,6 +96,8 @@ LISTING_SIZE = 50
 FIRST_FEW = {"audience": 3, "children": 10, "grid": 8}
 #: Each audience's page (audiences are terms of the vocabularies, not records).
 AUDIENCE_PAGE = "audiences/{id}.md"
+#: The area's colours, a stylesheet beside the pages that the theme links to.
+BRAND_CSS = "assets/stylesheets/brand.css"
 
 
 def _menu_routes(site: SiteModel, built_in: Problem) -> list[Route]:
@@ -134,7 +142,10 @@ def routes(site: SiteModel) -> list[Route]:
         for record in site.records[kind.name]:
             origin = record.problem("id", "")  # in whichever file it was typed
             page = kind.page.format(id=record.id)
-            table.append(Route(page, kind.template, origin.file, origin, (kind.name, record)))
+            parent = kind.listing[0] if kind.listing else listing_page(1)
+            table.append(
+                Route(page, kind.template, origin.file, origin, (kind.name, record), parent=parent)
+            )
     return table
 
 
@@ -155,6 +166,7 @@ def _listing_pages(site: SiteModel, origin: Problem) -> list[Route]:
             "data/services.yaml",
             origin,
             listing=Listing(chunk, n, paths, (n - 1) * size + 1),
+            parent=None if n == 1 else paths[0],
         )
         for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
     ]
@@ -167,6 +179,10 @@ def browse_page(kind: str, *ids: str) -> str:
     return f"{kind}/{'/'.join(ids)}.md"
 
 
+#: The page a list of services is reached from, by its first folder (else the directory).
+_BROWSED_FROM = {"balanced-system": "balanced-system.md"}
+
+
 def _browse_pages(site: SiteModel, origin: Problem) -> list[Route]:
     """Every list of services a link can lead to (see ``Browse``), paged as the A to Z is:
     each kind of help, area and need, each audience's kinds of help and each cell of the
@@ -177,9 +193,21 @@ def _browse_pages(site: SiteModel, origin: Problem) -> list[Route]:
         size = LISTING_SIZE
         chunks = [chosen[i : i + size] for i in range(0, len(chosen), size)] or [[]]
         paths = [path] + [f"{path[:-3]}/page-{n}.md" for n in range(2, len(chunks) + 1)]
+        parent = _BROWSED_FROM.get(path.split("/")[0], listing_page(1))
+        if path.startswith("audiences/"):
+            parent = AUDIENCE_PAGE.format(id=path.split("/")[1])
         for n, (page, chunk) in enumerate(zip(paths, chunks, strict=True), 1):
             browse = Browse(title, lead, chunk, len(chosen), n, paths, (n - 1) * size + 1, query)
-            table.append(Route(page, "browse.html", "data/services.yaml", origin, browse=browse))
+            table.append(
+                Route(
+                    page,
+                    "browse.html",
+                    "data/services.yaml",
+                    origin,
+                    browse=browse,
+                    parent=parent if n == 1 else path,
+                )
+            )
 
     running = site.open_first(site.running)
     for d in terms.disciplines.values():
@@ -215,9 +243,12 @@ def _browse_pages(site: SiteModel, origin: Problem) -> list[Route]:
     return table
 
 
-def navigation(site: SiteModel) -> list[dict[str, Any]]:
-    """The site's menu, from the route table and the vocabularies (never kept by hand):
-    each kind's list goes in the project's section, in the registry's order."""
+def _sections(site: SiteModel) -> list[tuple[str, list[str], bool]]:
+    """The menu's sections: (title, pages, whether the header's service navigation shows
+    them). Families' ways in (the directory, search, My list) and the work's own lists go
+    in the header; the audiences' pages (linked from the home page) and the pages that
+    explain (the words, the Balanced System®, other formats, accessibility, privacy) go in
+    every page's footer with the rest."""
     project = site.project
     built_in = Problem("(built-in page)", 1, "", "")
     pages = {r.path for r in _menu_routes(site, built_in)} | {listing_page(1)}
@@ -227,18 +258,60 @@ def navigation(site: SiteModel) -> list[dict[str, Any]]:
         return [p for p in paths if p in pages]
 
     audiences = [AUDIENCE_PAGE.format(id=a.id) for a in project.vocabularies.audiences]
+    listings = [k.listing[0] for k in kinds.KINDS if k.listing]
+    help_pages = ("glossary.md", "balanced-system.md", "other-formats.md", "accessibility.md")
     sections = [
-        ("Information for you", present(*audiences)),
-        ("Services", present("services/index.md", "search.md", "my-list.md", "balanced-system.md")),
-        (f"The {project.site.work}", present(*(k.listing[0] for k in kinds.KINDS if k.listing))),
-        ("Help", present("glossary.md", "other-formats.md", "accessibility.md")),
+        ("Information for you", present(*audiences), False),
+        ("Services", present("services/index.md", "search.md", "my-list.md"), True),
+        (f"The {project.site.work}", present(*listings), True),
+        ("Help", present(*help_pages, "privacy.md"), False),
     ]
-    return [{"Home": "index.md"}] + [{title: items} for title, items in sections if items]
+    return [section for section in sections if section[1]]
+
+
+def navigation(site: SiteModel) -> list[dict[str, Any]]:
+    """The site's menu, from the route table and the vocabularies (never kept by hand):
+    each kind's list goes in the project's section, in the registry's order."""
+    return [{"Home": "index.md"}] + [{title: items} for title, items, _ in _sections(site)]
+
+
+def tel(phone: str) -> str:
+    """A ``tel:`` address of a phone number as people write it."""
+    return "tel:" + re.sub(r"[^\d+]", "", phone)
+
+
+def look(site: SiteModel) -> dict[str, Any]:
+    """What the theme's header and footer show (``theme/main.html``), from the data: the
+    brand, the organisations, the contact, the sections the header's navigation holds and
+    when the information was last checked. Every text is encoded (see ``builder_config``);
+    a logo's path is percent-encoded, so it is an address whatever its file is called."""
+    settings = site.settings
+    brand, contact = settings.brand, settings.contact
+    services = site.project.services
+    checked = settings.last_checked or max((s.last_reviewed for s in services), default=None)
+    found: dict[str, Any] = {
+        "logos": [{"src": quote(logo.image), "alt": encode(logo.alt)} for logo in brand.logos],
+        "run_by": encode(brand.run_by or ""),
+        "header_sections": [encode(title) for title, _, shown in _sections(site) if shown],
+        "organisations": [encode(name) for name in settings.organisations],
+        "phone": encode(contact.phone or ""),
+        "tel": tel(contact.phone or ""),
+        "email": encode(contact.email or ""),
+        "hours": encode(contact.hours or ""),
+        "address": encode(contact.address or ""),
+        "feedback": encode(settings.feedback_url),
+        "checked": long_date(checked) if checked else "",
+    }
+    if brand.main_local_offer:
+        offer = brand.main_local_offer
+        found["main_offer"] = {"title": encode(offer.title), "url": encode(offer.url)}
+    return found
 
 
 def builder_config(site: SiteModel, *, policy: bool = True) -> dict[str, Any]:
     """What every builder must be told that comes from the data, not from ``mkdocs.yml``:
-    the site's name, description and address, the menu, and the security policy that
+    the site's name, description and address, the menu, what the header and footer show
+    (``look``), and the security policy that
     every page carries in a ``<meta>`` (``policy=False`` for a live preview, whose reload
     script is inline).
 
@@ -259,8 +332,9 @@ def builder_config(site: SiteModel, *, policy: bool = True) -> dict[str, Any]:
         config["site_description"] = encode(settings.description)
     if settings.site_url:
         config["site_url"] = settings.site_url
+    config["extra"] = {"lo": look(site)}
     if policy:
-        config["extra"] = {"content_security_policy": meta_policy()}
+        config["extra"]["content_security_policy"] = meta_policy()
     return config
 
 
@@ -285,6 +359,7 @@ def check_names(project: Project, table: list[Route]) -> list[Problem]:
     entries += [(name, Problem(f"content/{name}", 1, "", "")) for name in project.content]
     entries.append(("open-data/services.json", Problem("(built-in file)", 1, "", "")))
     entries.append(("filters/cards-0.json", Problem("(built-in file)", 1, "", "")))
+    entries.append((BRAND_CSS, Problem("(built-in file)", 1, "", "")))
     problems = []
     owners: dict[str, tuple[str, Problem]] = {}
     folders: dict[str, tuple[str, Problem]] = {}

@@ -113,6 +113,10 @@ def validate(loaded: Loaded, memo: Memo | None = None) -> Project:
     problems += _duplicate_ids(records, parsed.get("vocabularies.yaml"))
     for kind in kinds.KINDS:
         problems += kind.model.across(records[kind.name], content)
+    for name in kinds.SETTINGS:  # one record each (a logo of site: is a file of content/)
+        if name in parsed:
+            record = getattr(parsed[name], next(iter(type(parsed[name]).model_fields)))
+            problems += type(record).across([record], content)
     if problems:
         raise DataError(problems)
     return Project(

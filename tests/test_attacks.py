@@ -54,6 +54,31 @@ def elements(html: str) -> list[tuple[str, dict[str, str]]]:
     return found
 
 
+def images(html: str) -> list[tuple[str, dict[str, str]]]:
+    """Every ``<img>`` of a built page, with its attributes, and whether it is in the theme's
+    header ("header") or anywhere else ("elsewhere")."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str]]] = []
+
+    class Reader(HTMLParser):
+        header = 0  # open <header class="lo-header"> elements (and headers inside it)
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            given = {k: v or "" for k, v in attrs}
+            if tag == "header" and (self.header or given.get("class") == "lo-header"):
+                self.header += 1
+            if tag == "img":
+                found.append(("header" if self.header else "elsewhere", given))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "header" and self.header:
+                self.header -= 1
+
+    Reader(convert_charrefs=True).feed(html)
+    return found
+
+
 def edit_yaml(root: Path, name: str, change: object) -> None:
     path = root / "data" / f"{name}.yaml"
     data = yaml.safe_load(path.read_text())
@@ -135,7 +160,13 @@ def test_a_title_in_front_matter_is_text_in_the_header_heading_and_title(sample:
     (sample / "content" / "about.md").write_text(f"---\ntitle: '{evil}'\n---\n\nText.\n")
     site = build_site(sample, today=TODAY)
     html = (site / "about" / "index.html").read_text()
-    assert "<img" not in html
+    # The page's only images are the area's logos in the theme's header: the title made none.
+    logos = yaml.safe_load((sample / "data" / "site.yaml").read_text())["site"]["brand"]["logos"]
+    found = images(html)
+    assert [(where, attrs["src"]) for where, attrs in found] == [
+        ("header", f"../{logo['image']}") for logo in logos
+    ]
+    assert all(set(attrs) == {"class", "src", "alt"} for _, attrs in found), found
     read = parse(html)
     assert read["h1"] == [evil]
     assert read["title"] == [f"{evil} - Balanced System® Therapies Project"]

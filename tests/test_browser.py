@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 #: Every rule axe runs by default: WCAG 2.0, 2.1 and 2.2 A and AA, and best practice (every
 #: page is checked so at two widths by tests/test_accessible.py).
@@ -103,10 +103,14 @@ def _service_page(page_paths: list[str]) -> str:
     return services[0]
 
 
-_DRAWER_ON_SCREEN = (
-    "() => { const r = document.querySelector('.md-sidebar--primary').getBoundingClientRect();"
-    " return r.left >= 0 && r.right > 0; }"
-)
+#: The service navigation's links a person can see: each on the screen, its whole box
+#: within the screen's width, and not covered by anything else.
+_MENU_LINKS_IN_VIEW = """() => [...document.querySelectorAll('nav.lo-service-nav ul a')]
+  .filter(a => { const r = a.getBoundingClientRect();
+    if (!r.width || !r.height || r.left < 0 || r.right > innerWidth) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && (a === hit || a.contains(hit)); })
+  .map(a => a.getAttribute('href'))"""
 
 
 def _has_no_sideways_scroll(page: Page) -> bool:
@@ -116,51 +120,75 @@ def _has_no_sideways_scroll(page: Page) -> bool:
 def test_phone_layout_fits_and_navigation_opens(
     browser: Browser, site_url: str, page_paths: list[str]
 ) -> None:
+    """On a phone the service navigation folds behind its Menu button (GOV.UK's pattern):
+    a tap opens it in place, Escape closes it and gives focus back to the button, Enter
+    opens it again, and Tab goes on from the button into its links, each on the screen."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
         for path in ["", _service_page(page_paths)]:
             page.goto(site_url + path, wait_until="load")
             assert _has_no_sideways_scroll(page), f"{path or '/'} scrolls sideways at 360px"
-        menu = page.get_by_role("button", name="Menu")
+        menu = page.get_by_role("button", name="Menu", exact=True)
+        listed = page.locator("#lo-service-nav-list")
         assert menu.is_visible(), "no menu button at phone width"
-        menu.click()
-        page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
-        assert page.locator(".md-sidebar--primary .md-nav__link").first.is_visible()
-        # By keyboard too: Escape closes the menu; Enter on the button reopens it and
-        # puts focus on a visible link inside it.
+        assert menu.get_attribute("aria-controls") == "lo-service-nav-list"
+        assert menu.get_attribute("aria-expanded") == "false" and listed.is_hidden()
+        hrefs = listed.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert len(hrefs) >= 3, hrefs
+        menu.tap()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(listed).to_be_visible()
+        assert page.evaluate(_MENU_LINKS_IN_VIEW) == hrefs
+        assert _has_no_sideways_scroll(page), "the open menu scrolls sideways at 360px"
+        # By keyboard too: Escape closes the menu and gives focus back to its button;
+        # Enter on the button reopens it, and Tab goes on into its links.
         page.keyboard.press("Escape")
-        page.wait_for_function(f"() => !({_DRAWER_ON_SCREEN})()", timeout=5000)
-        menu.focus()
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(listed).to_be_hidden()
+        expect(menu).to_be_focused()
         page.keyboard.press("Enter")
-        page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
-        page.wait_for_function(
-            "() => document.querySelector('.md-sidebar--primary').contains(document.activeElement)"
-        )
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(menu).to_be_focused()
+        page.keyboard.press("Tab")
+        expect(listed.locator("a").first).to_be_focused()
         box = page.evaluate("document.activeElement.getBoundingClientRect().toJSON()")
         assert box["left"] >= 0 and box["right"] <= PHONE["width"], box
     finally:
         context.close()
 
 
-def test_first_tab_is_skip_link_to_main_content(context: BrowserContext, site_url: str) -> None:
+def test_first_tab_is_skip_link_to_main_content(
+    context: BrowserContext, site_url: str, page_paths: list[str]
+) -> None:
+    """On the home page, and on a deep page whose breadcrumbs sit above <main> (GOV.UK's
+    place): the skip link passes the header, the service navigation and the breadcrumbs."""
     page = context.new_page()
-    page.goto(site_url, wait_until="load")
-    page.keyboard.press("Tab")
-    focused = page.evaluate(
-        "() => ({text: document.activeElement.textContent.trim(),"
-        " href: document.activeElement.getAttribute('href')})"
-    )
-    assert focused["text"] == "Skip to content", focused
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => location.hash !== ''")
-    target_in_main = page.evaluate(
-        "document.querySelector('main').contains(document.getElementById(location.hash.slice(1)))"
-    )
-    assert target_in_main, f"skip link target {focused['href']} is not in <main>"
-    # Focus navigation now starts at the target: the next Tab stays inside the content.
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.querySelector('.md-content').contains(document.activeElement)")
+    service = _service_page(page_paths)
+    for path in ["", service]:
+        where = path or "/"
+        page.goto(site_url + path, wait_until="load")
+        if path == service:
+            crumbs = page.locator("nav.lo-breadcrumbs")
+            assert crumbs.count() == 1 and crumbs.evaluate("n => !n.closest('main')"), where
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => ({text: document.activeElement.textContent.trim(),"
+            " href: document.activeElement.getAttribute('href')})"
+        )
+        assert focused["text"] == "Skip to content", (where, focused)
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.hash !== ''")
+        target_in_main = page.evaluate(
+            "document.querySelector('main')"
+            ".contains(document.getElementById(location.hash.slice(1)))"
+        )
+        assert target_in_main, f"{where}: skip link target {focused['href']} is not in <main>"
+        # Focus navigation now starts at the target: the next Tab stays inside the content.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), (
+            where
+        )
 
 
 def test_404_page_has_heading_and_link_home(context: BrowserContext, site_url: str) -> None:

@@ -27,6 +27,15 @@ def text(page: bytes) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", page.decode())).split())
 
 
+def summary(page: bytes) -> dict[str, str]:
+    """The facts of a page's summary lists (``<dt>`` and ``<dd>``): {label: text}, each
+    label once on the page."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.decode())
+    labels = [text(label.encode()) for label, _ in pairs]
+    assert len(set(labels)) == len(labels), labels
+    return {label: text(value.encode()) for label, (_, value) in zip(labels, pairs, strict=True)}
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     root = write_project(tmp_path)
@@ -77,7 +86,9 @@ def test_a_service_page_opens_with_its_actions(root: Path) -> None:
     actions = page.index("Email stammering@example.org")
     assert actions < page.index("Therapy for children who stammer")  # before the description
     assert "Visit the website of Stammering clinic" in page
-    assert "Referral form: the referral form for Stammering clinic" in page
+    assert "Referral form the referral form for Stammering clinic" in page
+    facts = summary(check(root, TODAY).pages["services/stammering-clinic.md"])
+    assert facts["Referral form"] == "the referral form for Stammering clinic"
     assert "https://www.example.org/stammering" not in page  # no raw address as link text
 
 
@@ -107,6 +118,25 @@ def test_families_pages_name_terms_in_plain_words_and_professionals_see_the_term
     assert "Speech and language therapy; Universal" in professionals
     grid = text(pages["balanced-system.md"])
     assert "Universal (Help for every child)" in grid
+
+
+def test_a_service_page_states_its_cards_facts_by_the_cards_names() -> None:
+    """A service's page and its card say each fact the same way, under the same name."""
+    from .conftest import ROOT
+
+    built = check(ROOT, TODAY)
+    site = build_model(built.project, TODAY)
+    for service in site.services:
+        card = record(site, service).card()
+        facts = summary(built.pages[f"services/{service.id}.md"])
+        for key, label in (("who", "Who for"), ("areas", "Areas"), ("self", "Refer yourself")):
+            assert facts[label] == card[key], (service.id, label)
+        if service.is_running:
+            assert facts["Cost"] == card["cost"], service.id
+            assert facts.get("Opening times") == card.get("open"), service.id
+        else:  # no way to get it, so no cost and no opening times
+            assert "Cost" not in facts and "Opening times" not in facts, service.id
+        assert "Ages" not in facts  # the card's "Who for" says them
 
 
 # --- one card: made by one macro, filled from one set of facts ----------------------------

@@ -34,6 +34,15 @@ def text(page: bytes) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", page.decode())).split())
 
 
+def summary(page: bytes) -> dict[str, str]:
+    """The facts of a page's summary lists (``<dt>`` and ``<dd>``), as a reader sees them:
+    {label: text}, each label once on the page."""
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.decode())
+    labels = [text(label.encode()) for label, _ in pairs]
+    assert len(set(labels)) == len(labels), labels
+    return {label: text(value.encode()) for label, (_, value) in zip(labels, pairs, strict=True)}
+
+
 def markup(page: bytes) -> str:
     """A generated page's HTML with its character references read."""
     return unescape(page.decode())
@@ -97,7 +106,10 @@ def test_a_cost_or_ages_nobody_gave_read_ask_the_service_and_match_no_filter(
     outcome = check(unknown, TODAY)
     pages = outcome.pages
     page = text(pages["services/advice-line.md"])
-    assert "Ages: Ask the service" in page and "Cost: Ask the service" in page
+    facts = summary(pages["services/advice-line.md"])
+    # The page's "Who for" says the ages as the card's does.
+    assert facts["Who for"] == "Parents and carers; ages: ask the service"
+    assert facts["Cost"] == "Ask the service"
     listed = card(pages["services/index.md"], "advice-line")
     assert "Cost: Ask the service" in listed and "ages: ask the service" in listed
     for shown in (page, listed, card(pages["audiences/parents.md"], "advice-line")):
@@ -106,6 +118,7 @@ def test_a_cost_or_ages_nobody_gave_read_ask_the_service_and_match_no_filter(
     cards = json.loads(pages["filters/cards-0.json"])
     advice = next(c for c in cards if c["id"] == "advice-line")
     assert advice["cost"] == "Ask the service" and "All ages" not in advice["who"]
+    assert (advice["who"], advice["cost"]) == (facts["Who for"], facts["Cost"])
     n = number_of(pages, "advice-line")
     assert n not in numbers(pages, "cost-free") and n not in numbers(pages, "cost-charge")
     assert all(n not in numbers(pages, f"age-{age}") for age in range(26))
@@ -134,13 +147,14 @@ def test_a_retired_service_keeps_its_page_but_offers_no_contact_and_says_what_to
     """It showed "Call", "Email", "Can you refer yourself? Yes", and "the directory"
     with no link to it."""
     page = retired[f"services/{RETIRED}.md"]
-    html, shown = markup(page), text(page)
+    html, shown, facts = markup(page), text(page), summary(page)
     assert "No longer running" in shown
     assert 'class="lo-actions"' not in html  # where "Add to my list" would go
     for contact in ("tel:08081570101", "slt.adviceline@example.org", "/slt/advice-line"):
         assert contact not in html, contact
-    assert "Can you refer yourself? Yes" not in shown
-    assert "Can you refer yourself? No" in shown
+    assert facts["Refer yourself"] == "No: the service is not running"
+    assert "Refer yourself Yes" not in shown
+    assert not {"Phone", "Email", "Website", "Opening times", "Cost"} & set(facts), facts
     here = f"services/{RETIRED}/"
     links = dict(
         (text(words.encode()), urljoin(here, href))
@@ -200,9 +214,8 @@ def test_a_service_only_for_staff_is_never_offered_to_families_as_refer_yourself
     assert "early-years-communication-training" in {s.id for s in staff_only}
     for service in staff_only:
         assert "Refer yourself: Yes" not in card(pages["services/index.md"], service.id)
-        page = text(pages[f"services/{service.id}.md"])
-        assert "Can you refer yourself? Yes" not in page
-        assert "not a service for families" in page
+        said = summary(pages[f"services/{service.id}.md"])["Refer yourself"]
+        assert said != "Yes" and "not a service for families" in said, (service.id, said)
         assert number_of(pages, service.id) not in numbers(pages, "self-yes")
     # A service for families that they can contact themselves still says so.
     assert "Refer yourself: Yes" in card(pages["services/index.md"], RETIRED)
@@ -224,8 +237,8 @@ def test_a_service_families_reach_through_staff_is_not_refer_yourself_for_them()
     assert "word-wise-classroom-programme" in {s.id for s in through}
     for service in through:
         assert "Refer yourself: Yes" not in card(pages["services/index.md"], service.id)
-        page = text(pages[f"services/{service.id}.md"])
-        assert "ask the staff who work with your child" in page
+        said = summary(pages[f"services/{service.id}.md"])["Refer yourself"]
+        assert said != "Yes" and "ask the staff who work with your child" in said, service.id
         assert number_of(pages, service.id) not in numbers(pages, "self-yes")
 
 

@@ -1,7 +1,7 @@
 """Families find help on a phone: the Balanced System® grid reads at 320px, no page scrolls
 sideways, the children's page is written for 8 to 11-year-olds and for teenagers, a part
-each, audience pages list their services first, and the phone menu opens at the site's
-sections.
+each, audience pages list their services first, and the phone menu (the header's service
+navigation, behind its Menu button) opens at the header's pages, from a tap or the keyboard.
 
 Uses the session fixtures of conftest.py: ``sample_site`` (the built sample) and
 ``site_url`` (served with its Content-Security-Policy, so ``wait_for_function`` is given
@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 import textstat
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from generator.model import ShownService, build_model
 from generator.pipeline import check
-from generator.routes import navigation
+from generator.routes import look, navigation
+from generator.sanitise import encode, url_of
 
 from .conftest import ROOT, TODAY
 
@@ -329,28 +330,36 @@ def plain(page: bytes) -> str:
 # --- the phone menu --------------------------------------------------------------------
 
 
-def top_level_sections() -> list[str]:
-    """The titles of the menu's top level, from the menu the generator makes."""
+def header_pages() -> list[str]:
+    """The addresses (from the site's root) of the pages the header's service navigation
+    lists: the pages of the menu's sections that the header shows, in the menu's order,
+    from the menu and the look the generator makes."""
     site = build_model(check(ROOT, TODAY).project, TODAY)
-    return [title for entry in navigation(site) for title in entry]
+    shown = look(site)["header_sections"]
+    return [
+        url_of(path)
+        for entry in navigation(site)
+        for title, items in entry.items()
+        if isinstance(items, list) and encode(title) in shown
+        for path in items
+    ]
 
 
-#: The drawer's links and section names a person can see: on screen, and not covered by
-#: anything else (Material's nested panels cover the top level when they slide in). What
-#: is hit at an element's centre may be its parent when it ignores the pointer.
-_VISIBLE_IN_MENU = """() => [...document.querySelectorAll(
-    '.md-sidebar--primary .md-nav__link, .md-sidebar--primary .md-nav__title')]
-  .filter(e => { const r = e.getBoundingClientRect();
+#: The open menu's links a person can see, in order: each on the screen, its whole box
+#: within the screen's width, and not covered by anything else. What is hit at a link's
+#: centre may be a child of it.
+_VISIBLE_IN_MENU = """() => [...document.querySelectorAll('nav.lo-service-nav ul a')]
+  .filter(a => { const r = a.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || r.top < 0 || r.bottom > innerHeight
         || r.left < 0 || r.right > innerWidth) return false;
     const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return top !== null && (e.contains(top) || top.contains(e)); })
-  .map(e => e.innerText.trim())"""
+    return top !== null && (a === top || a.contains(top)); })
+  .map(a => a.href)"""
 
-_DRAWER_ON_SCREEN = (
-    "() => { const r = document.querySelector('.md-sidebar--primary').getBoundingClientRect();"
-    " return r.left >= 0 && r.right > 0; }"
-)
+#: Everything in the menu's list that takes focus, links or not.
+_FOCUSABLE_IN_MENU = """() => [...document.querySelectorAll(
+    '#lo-service-nav-list a[href], #lo-service-nav-list button, #lo-service-nav-list input,'
+    + ' #lo-service-nav-list select, #lo-service-nav-list [tabindex]')].length"""
 
 
 def a_service_page(sample_site: Path) -> str:
@@ -358,69 +367,83 @@ def a_service_page(sample_site: Path) -> str:
     return next(p for p in services if not p.startswith("services/page-"))
 
 
+def test_the_header_lists_families_ways_in_and_the_works_lists() -> None:
+    """What the phone menu below must show: the directory, search and My list, then the
+    lists of the work (timeline, updates and so on), none of them twice."""
+    pages = header_pages()
+    assert pages[:3] == ["services/", "search/", "my-list/"], pages
+    assert "timeline/" in pages and "updates/" in pages, pages
+    assert len(set(pages)) == len(pages), pages
+
+
 @pytest.mark.parametrize("where", ["home", "directory", "service"])
-def test_phone_menu_opens_at_the_sites_sections(
+def test_phone_menu_opens_at_the_headers_pages(
     where: str, phone: BrowserContext, site_url: str, sample_site: Path
 ) -> None:
+    """A tap on Menu shows the header's pages, all of them, each whole on the screen at
+    390 and at 320 px, and nothing scrolls sideways."""
     path = {"home": "", "directory": "services/", "service": a_service_page(sample_site)}[where]
+    wanted = [site_url + p for p in header_pages()]
     page = phone.new_page()
     page.goto(site_url + path, wait_until="load")
-    page.get_by_role("button", name="Menu").click()
-    page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
-    page.wait_for_timeout(400)  # Material's panels slide for 250ms
-    seen = page.evaluate(_VISIBLE_IN_MENU)
-    sections = top_level_sections()
-    assert all(title in seen for title in sections), f"{sections} not all in view: {seen}"
-    # Nothing of the current page's contents, and no section's pages until it is opened.
-    assert page.locator(".md-sidebar--primary .md-nav--secondary a:visible").count() == 0
-    pages_in_sections = [t for t in seen if t not in sections and t != page_title(page)]
-    assert pages_in_sections == [], pages_in_sections
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    listed = page.locator("#lo-service-nav-list")
+    assert menu.get_attribute("aria-expanded") == "false" and listed.is_hidden()
+    assert page.evaluate(_VISIBLE_IN_MENU) == []
+    menu.tap()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(listed).to_be_visible()
+    for width in (PHONE, NARROW):
+        page.set_viewport_size(width)
+        seen = page.evaluate(_VISIBLE_IN_MENU)
+        assert seen == wanted, f"at {width['width']} px the open menu shows {seen}, not {wanted}"
+        assert not scrolls_sideways(page), f"{path or '/'}: the open menu at {width['width']} px"
+    # The menu holds the header's pages and nothing else that takes focus.
+    assert page.evaluate(_FOCUSABLE_IN_MENU) == len(wanted)
 
 
-def page_title(page: Page) -> str:
-    """The site's name at the top of the open drawer."""
-    return page.locator(".md-sidebar--primary .md-nav__title").first.inner_text().strip()
-
-
-def test_phone_menu_works_from_the_keyboard(
-    phone: BrowserContext, site_url: str, sample_site: Path
-) -> None:
+def test_phone_menu_works_from_the_keyboard(phone: BrowserContext, site_url: str) -> None:
     page = phone.new_page()
     page.goto(site_url + "services/", wait_until="load")
-    menu = page.get_by_role("button", name="Menu")
-    menu.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
-    page.wait_for_function(
-        "() => document.querySelector('.md-sidebar--primary').contains(document.activeElement)"
-    )
-    # Tab walks the top level: Home, then each section's name, as a button.
-    reached = []
-    for _ in range(12):
-        if not page.evaluate(
-            "() => document.querySelector('.md-sidebar--primary').contains(document.activeElement)"
-        ):
-            break
-        reached.append(page.evaluate("() => document.activeElement.innerText.trim()"))
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    listed = page.locator("#lo-service-nav-list")
+    wanted = [site_url + p for p in header_pages()]
+    # Tab reaches the button from the top of the page, and no hidden link of the closed
+    # menu on the way; past the closed menu, Tab leaves it.
+    for _ in range(8):
         page.keyboard.press("Tab")
-    sections = top_level_sections()
-    assert [t for t in reached if t in sections] == sections, reached
-    # Enter on a section's name shows its pages, next in the tab order.
-    page.keyboard.press("Escape")
+        assert not page.evaluate("() => !!document.activeElement.closest('#lo-service-nav-list')")
+        if page.evaluate("() => document.activeElement.matches('.lo-service-nav__toggle')"):
+            break
+    expect(menu).to_be_focused()
+    assert menu.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Tab")
+    assert not page.evaluate("() => !!document.activeElement.closest('nav.lo-service-nav')")
+    # Enter opens it, focus stays on the button, and Tab walks its links in order.
     menu.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(_DRAWER_ON_SCREEN, timeout=5000)
-    services = page.locator(".md-sidebar--primary").get_by_role(
-        "button", name="Services", exact=True
-    )
-    assert services.get_attribute("aria-expanded") == "false"
-    services.focus()
-    page.keyboard.press("Enter")
-    assert services.get_attribute("aria-expanded") == "true"
-    page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.innerText.trim()") == "Directory of services"
-    assert "Directory of services" in page.evaluate(_VISIBLE_IN_MENU)
-    # Escape closes the menu and gives focus back to its button.
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(listed).to_be_visible()
+    expect(menu).to_be_focused()
+    reached = []
+    for _ in wanted:
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.href || ''"))
+        assert page.evaluate(
+            "() => { const r = document.activeElement.getBoundingClientRect();"
+            " return r.width > 0 && r.left >= 0 && r.right <= innerWidth; }"
+        ), reached[-1]
+    assert reached == wanted
+    # Escape, from a link in the menu, closes it and gives focus back to its button.
     page.keyboard.press("Escape")
-    page.wait_for_function(f"() => !({_DRAWER_ON_SCREEN})()", timeout=5000)
-    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Menu"
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(listed).to_be_hidden()
+    expect(menu).to_be_focused()
+    # Space opens and closes it too.
+    page.keyboard.press("Space")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(listed).to_be_visible()
+    page.keyboard.press("Space")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(listed).to_be_hidden()
+    expect(menu).to_be_focused()

@@ -192,15 +192,24 @@ BANNED = {
 VOID = {"input", "br", "hr", "img", "meta", "link", "source", "track", "wbr", "area", "col"}
 #: Not on any part of a built page, the theme's included.
 BANNED_ANYWHERE = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+#: The parts of a built page outside ``<article>`` where the theme prints what staff typed
+#: (the header's names and logos, the breadcrumbs' titles, the footer's organisations and
+#: contact), by element and class: text there must not become an element either.
+THEME_TEXT = {("header", "lo-header"), ("nav", "lo-breadcrumbs"), ("footer", "lo-footer")}
+#: The one image a page may hold: an area's logo in the theme's header, a file of the site's
+#: own (a relative address, or from the site's root on the 404 page; never a scheme).
+LOGO_SRC = re.compile(r"(?![a-z][a-z0-9+.-]*:)(?!//)[^:\s]+\.(?:png|jpe?g|webp)", re.I)
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href",
     "background", "cite", "ping", "lowsrc", "dynsrc", "codebase", "manifest",
 }  # fmt: skip
 BAD_SCHEME = re.compile(r"(?:javascript|data|vbscript):")
 BODY_START = '<div class="lo-body" id="lo-main">'
-#: A generated page: front matter of title (and description), the banner, one body line.
+#: A generated page: front matter of title (and description; when the record it shows was
+#: last checked; the breadcrumbs, as one line of JSON), the banner, one body line.
 PAGE = re.compile(
-    r'---\n(?P<front>title: "[^"\n]*"\n(?:description: "[^"\n]*"\n)?)---\n\n'
+    r'---\n(?P<front>title: "[^"\n]*"\n(?:description: "[^"\n]*"\n)?'
+    r'(?:checked: "[^"\n]*"\n)?(?:crumbs: (?P<crumbs>\[[^\n]*\])\n)?)---\n\n'
     r"(?P<banner><!-- [^\n]* -->)\n\n(?P<body>[^\n]*)\n"
 )
 #: What ``inert`` writes: tags with encoded attribute values, and text without < or >.
@@ -210,6 +219,13 @@ TOKEN = re.compile(
 )
 VALUE = re.compile(r'="([^"]*)"')
 FRONT_VALUE = re.compile(r"(?:[A-Za-z0-9 ]|[^\x00-\x7f]|&#[0-9]+;)*")
+#: ``checked``: a date in words, as the footer shows it.
+CHECKED = re.compile(
+    r"[1-9][0-9]? (?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December) [0-9]{4}"
+)
+#: A breadcrumb's address: the home page's, or a page's folder (the route table's, never typed).
+CRUMB_URL = re.compile(r"\.|(?:[a-z0-9-]+/)+")
 PROBLEM = re.compile(r"(?:data/[a-z]+\.yaml|content/[a-z0-9/_.-]+\.md):[1-9][0-9]*: \S")
 
 
@@ -223,7 +239,8 @@ class Inspector(HTMLParser):
     """What in some HTML could run: banned elements, event handlers, script URLs.
 
     With ``page``, a whole built page: the theme's own scripts and forms are allowed outside
-    ``<article>``, and an inline script only as Material's JSON configuration.
+    ``<article>`` and the parts of ``THEME_TEXT``, and an inline script only as Material's
+    JSON configuration. No page holds an image but the logos of the theme's header.
     """
 
     def __init__(self, *, page: bool) -> None:
@@ -231,20 +248,37 @@ class Inspector(HTMLParser):
         self.page = page
         self.article = 0
         self.controls: list[list[object]] = []  # open elements marked data-lo-controls
+        self.theme: list[object] | None = None  # the open part of THEME_TEXT: [tag, depth, class]
         self.found: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         given = dict(attrs)
+        classes = (given.get("class") or "").split()
         if tag == "article":
             self.article += 1
         if self.controls and tag == self.controls[-1][0]:
             self.controls[-1][1] += 1  # type: ignore[operator]
         elif "data-lo-controls" in given and tag not in VOID:
             self.controls.append([tag, 1])
-        content = self.article > 0 or not self.page
+        if self.theme and tag == self.theme[0]:
+            self.theme[1] += 1  # type: ignore[operator]
+        elif self.page and not self.theme:
+            self.theme = next(([t, 1, c] for t, c in THEME_TEXT if t == tag and c in classes), None)
+        header = self.theme is not None and self.theme[2] == "lo-header"
+        logo = (
+            tag == "img"
+            and header
+            and classes == ["lo-header__logo"]
+            and bool(LOGO_SRC.fullmatch(given.get("src") or ""))
+        )
+        toggle = tag == "button" and header and classes == ["lo-service-nav__toggle"]
+        content = self.article > 0 or not self.page or self.theme is not None
         ours = bool(self.controls) or ("data-lo-controls" in given and tag in VOID)
+        ours = ours or logo or toggle
         if tag in BANNED_ANYWHERE or (content and tag in BANNED and not ours):
             self.found.append(f"<{tag} {attrs}>")
+        elif tag == "img" and not logo:
+            self.found.append(f"<{tag} {attrs}> (not a logo of the header)")
         config = {"id": "__config", "type": "application/json"}  # Material's settings
         if tag == "script" and "src" not in given and given != config:
             self.found.append(f"inline script {attrs}")
@@ -257,6 +291,10 @@ class Inspector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "article" and self.article:
             self.article -= 1
+        if self.theme and tag == self.theme[0]:
+            self.theme[1] -= 1  # type: ignore[operator]
+            if not self.theme[1]:
+                self.theme = None
         if self.controls and tag == self.controls[-1][0]:
             self.controls[-1][1] -= 1  # type: ignore[operator]
             if not self.controls[-1][1]:
@@ -276,9 +314,20 @@ def check_generated_page(name: str, text: str) -> None:
     match = PAGE.fullmatch(text)
     assert match, f"{name} is not front matter, banner and one body line:\n{text[:2000]}"
     rest, meta = get_data(text)  # the front matter as MkDocs reads it
-    assert set(meta) <= {"title", "description"} and "title" in meta, (name, match["front"])
+    keys = {"title", "description", "checked", "crumbs"}
+    assert set(meta) <= keys and "title" in meta, (name, match["front"])
+    crumbs = meta.pop("crumbs", None)
     for key, value in meta.items():
         assert isinstance(value, str) and FRONT_VALUE.fullmatch(value), (name, key, value)
+    assert "checked" not in meta or CHECKED.fullmatch(meta["checked"]), (name, meta)
+    if match["crumbs"] is not None:
+        # JSON that needed no escapes (YAML readers refuse some), read the same by both.
+        assert "\\" not in match["crumbs"] and json.loads(match["crumbs"]) == crumbs, name
+        assert isinstance(crumbs, list) and crumbs[0] == {"title": "Home", "url": "."}, name
+        for crumb in crumbs:
+            assert isinstance(crumb, dict) and set(crumb) == {"title", "url"}, (name, crumb)
+            assert isinstance(crumb["title"], str) and FRONT_VALUE.fullmatch(crumb["title"])
+            assert isinstance(crumb["url"], str) and CRUMB_URL.fullmatch(crumb["url"]), crumb
     body = match["body"]
     assert rest.endswith(f"\n\n{body}\n")
     assert body.startswith(BODY_START) and body.endswith("</div>"), (name, body[:300])
@@ -295,6 +344,17 @@ def check_generated_page(name: str, text: str) -> None:
             punctuation = sorted({c for c in plain if c in string.punctuation or c in "\t\n\r"})
             assert not punctuation, f"{name}: {punctuation} in {value!r}"
     assert live(body) == [], (name, live(body), body)
+
+
+def check_crumbs(generated: dict[str, str]) -> None:
+    """Each page's breadcrumbs lead to pages that are there (never to itself), each by the
+    title in that page's own front matter (encoded the same way)."""
+    titles = {url_of(name) or ".": get_data(text)[1]["title"] for name, text in generated.items()}
+    for name, text in generated.items():
+        crumbs = get_data(text)[1].get("crumbs") or []
+        for crumb in crumbs[1:]:  # the first is the home page, as "Home"
+            assert titles.get(crumb["url"]) == crumb["title"], (name, crumb)
+        assert url_of(name) not in [crumb["url"] for crumb in crumbs], name
 
 
 def check_problems(error: DataError) -> None:
@@ -343,6 +403,12 @@ MINIMAL_DATA["services.yaml"]["services"][1]["locations"] = [
 ]
 MINIMAL_DATA["services.yaml"]["services"][1]["access"]["who_can_refer"] = ["GPs"]
 MINIMAL_DATA["timeline.yaml"]["timeline"][0]["steps"] = ["Listen"]
+#: Two more of the kind of help the others are, so the audience has a page of them, whose
+#: breadcrumbs hold the audience's name (one of the fields).
+MINIMAL_DATA["services.yaml"]["services"] += [
+    {**copy.deepcopy(MINIMAL_DATA["services.yaml"]["services"][0]), "id": i, "name": i.title()}
+    for i in ("call-back", "drop-in")
+]
 #: Plain-text and markdown fields (``*``) of every data file, by file and place.
 MINIMAL_FIELDS: list[tuple[str, tuple[str | int, ...]]] = [
     ("site.yaml", ("site", "name")),
@@ -403,6 +469,10 @@ def type_into_minimal_project(root: Path, values: list[str]) -> None:
     (content / "heading.md").write_text(f"# {heading}\n\n{body}\n", "utf-8")
 
 
+#: A page whose breadcrumbs end at a page named by what staff typed (the audience's name).
+AUDIENCE_KIND = "audiences/parents/speech.md"
+
+
 def test_hostile_text_renders_to_inert_pages(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = write_project(tmp_path_factory.mktemp("hostile"))  # each example rewrites it all
     outcomes: list[str] = []
@@ -424,10 +494,12 @@ def test_hostile_text_renders_to_inert_pages(tmp_path_factory: pytest.TempPathFa
             outcomes.append("refused")
             return
         outcomes.append("rendered")
-        generated = {name: page for name, page in pages.items() if name.endswith(".md")}
+        generated = {name: p.decode() for name, p in pages.items() if name.endswith(".md")}
         assert {"hostile.md", "heading.md", "services/advice-line.md"} <= set(generated)
+        assert AUDIENCE_KIND in generated  # the audience's name is in its breadcrumbs
         for name, page in generated.items():
-            check_generated_page(name, page.decode())
+            check_generated_page(name, page)
+        check_crumbs(generated)
 
     property_()
     # Refusals must stay the exception, or the property would check next to nothing.
@@ -440,10 +512,24 @@ def test_a_title_beyond_u_ffff_reaches_the_builder(tmp_path: Path) -> None:
     root = write_project(tmp_path)
     data = copy.deepcopy(MINIMAL_DATA)
     put(data["services.yaml"], ("services", 0, "name"), "Talk time \U0001f600")
+    put(data["vocabularies.yaml"], ("vocabularies", "audiences", 0, "name"), "Carers \U0001f600")
     write_data(root, data)
     pages = check(root, TODAY).pages
     _, meta = get_data(pages["services/advice-line.md"].decode())
-    assert meta == {"title": "Talk time \U0001f600"}
+    assert meta == {
+        "title": "Talk time \U0001f600",
+        "checked": "14 September 2026",
+        "crumbs": [
+            {"title": "Home", "url": "."},
+            {"title": "Directory of services", "url": "services/"},
+        ],
+    }
+    # A title in breadcrumbs (the page above's) reaches the builder the same way.
+    _, meta = get_data(pages[AUDIENCE_KIND].decode())
+    assert meta["crumbs"] == [
+        {"title": "Home", "url": "."},
+        {"title": "Carers \U0001f600", "url": "audiences/parents/"},
+    ]
 
 
 # --- 2. built sites, every extension, in Chromium ------------------------------------------
@@ -471,6 +557,12 @@ SERVICE = next(
     i for i, s in enumerate(SAMPLE_DATA["services.yaml"]["services"]) if s.get("locations")
 )
 SERVICE_ID = SAMPLE_DATA["services.yaml"]["services"][SERVICE]["id"]
+#: An audience with pages of its services by kind of help, whose breadcrumbs hold its name.
+AUDIENCE = next(
+    i
+    for i, a in enumerate(SAMPLE_DATA["vocabularies.yaml"]["vocabularies"]["audiences"])
+    if a["id"] == "parents-and-carers"
+)
 SAMPLE_FIELDS: list[tuple[str, tuple[str | int, ...]]] = [
     ("services.yaml", ("services", SERVICE, "name")),
     ("services.yaml", ("services", SERVICE, "organisation")),
@@ -485,6 +577,10 @@ SAMPLE_FIELDS: list[tuple[str, tuple[str | int, ...]]] = [
     ("documents.yaml", ("documents", 0, "summary")),
     ("updates.yaml", ("updates", 0, "body")),
     ("vocabularies.yaml", ("vocabularies", "audiences", 0, "intro")),
+    ("vocabularies.yaml", ("vocabularies", "audiences", AUDIENCE, "name")),  # breadcrumbs
+    ("site.yaml", ("site", "brand", "run_by")),  # the theme's header
+    ("site.yaml", ("site", "brand", "logos", 0, "alt")),
+    ("site.yaml", ("site", "brand", "main_local_offer", "title")),
 ]
 #: Content page: front matter title and description, and the body.
 SAMPLE_VALUES = len(SAMPLE_FIELDS) + 3
@@ -527,9 +623,10 @@ def check_built_site(root: Path, site: Path) -> None:
         assert live(html, page=True) == [], (file, live(html, page=True))
         assert "root:x:0:0" not in html, file  # pymdownx.snippets never read /etc/passwd
     docs = root / "build" / "docs"
+    generated: dict[str, str] = {}
     for source in sorted(docs.rglob("*.md")):
         name = source.relative_to(docs).as_posix()
-        text = source.read_text(encoding="utf-8")
+        text = generated[name] = source.read_text(encoding="utf-8")
         check_generated_page(name, text)
         banner, body = PAGE.fullmatch(text).group("banner", "body")  # type: ignore[union-attr]
         html = (site / url_of(name) / "index.html").read_text(encoding="utf-8")
@@ -537,6 +634,7 @@ def check_built_site(root: Path, site: Path) -> None:
         assert article, name
         shown = article.group(1).strip().removeprefix(banner).lstrip()  # striphtml drops it
         assert shown == body, f"{name}: the builder changed the page"
+    check_crumbs(generated)
     # Search results and the directory's filtered cards are built from the index and the
     # filter files with textContent only; ``browse`` shows them in Chromium.
     assert (site / "pagefind" / "pagefind.js").is_file() and (site / "filters").is_dir()
@@ -656,7 +754,10 @@ def test_the_reported_attack_is_inert(
 
     check_built_site(root, site)
     page = (site / "other-formats" / "index.html").read_text(encoding="utf-8")
-    assert "<img" not in page
+    # The one image is the header's logo (``live`` finds any other, and any handler).
+    images = re.findall(r"<img\b[^>]*>", page)
+    assert len(images) == 1 and 'class="lo-header__logo"' in images[0], images
+    assert live(page, page=True) == []
     hrefs = parse(page)["href"]  # as the browser reads them
     assert hrefs and not [h for h in hrefs if "javascript" in h.lower() or bad_url(h)]
     assert "javascript&#58;alert&#40;1&#41;" in page  # shown as text, not followed

@@ -36,17 +36,24 @@ CHANGES = [
     {"cost": "free"},
 ]
 
-#: '' when the element is on screen, below the sticky header and not covered; else why not.
+#: '' when the element is wholly on screen and nothing covers it (a header or bar that
+#: sticks to the top of the screen, or anything else); else why not. Checked at its top
+#: edge, its centre and its bottom edge.
 IN_VIEW = """(selector) => {
   const el = document.querySelector(selector);
   const box = el.getBoundingClientRect();
   if (!box.width || !box.height) return selector + ' has no size';
-  const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
-  if (box.top < header || box.bottom > innerHeight)
+  if (box.top < 0 || box.bottom > innerHeight)
     return `${selector} is at ${Math.round(box.top)}-${Math.round(box.bottom)} px, `
-      + `not within ${Math.round(header)}-${innerHeight}`;
-  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-  return hit && (el === hit || el.contains(hit)) ? '' : selector + ' is covered';
+      + `not within 0-${innerHeight}`;
+  const x = box.left + box.width / 2;
+  for (const y of [box.top + 1, box.top + box.height / 2, box.bottom - 1]) {
+    const hit = document.elementFromPoint(x, y);
+    if (!hit || !(el === hit || el.contains(hit)))
+      return `${selector} is covered at ${Math.round(y)} px by `
+        + (hit ? hit.tagName.toLowerCase() + '.' + hit.className : 'nothing');
+  }
+  return '';
 }"""
 
 #: Every text the live region is given, as it is given (a screen reader says each).

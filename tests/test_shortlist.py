@@ -240,21 +240,52 @@ def test_the_add_button_works_from_the_keyboard(context: BrowserContext, site_ur
     )
 
 
+#: The site's menus, on every page: the header's service navigation and the footer's list
+#: of every page and of the pages about the website. None of them prints.
+NAVIGATION = [".lo-service-nav", ".lo-footer__nav", ".lo-footer__links"]
+
+#: What is wrong with the header and the footer's contact as they print (the page shown
+#: as printed): the header names the service in black on white; the contact shows.
+_PRINTED_CHROME = """() => {
+  const found = [];
+  const shown = el => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  const name = document.querySelector('header.lo-header .lo-header__name');
+  if (!shown(name)) found.push("the service's name does not print");
+  else if (getComputedStyle(name).color !== 'rgb(0, 0, 0)')
+    found.push("the service's name prints in " + getComputedStyle(name).color);
+  const header = getComputedStyle(document.querySelector('header.lo-header'));
+  if (!['rgba(0, 0, 0, 0)', 'rgb(255, 255, 255)'].includes(header.backgroundColor))
+    found.push('the header prints on ' + header.backgroundColor);
+  for (const a of document.querySelectorAll('header.lo-header a'))
+    if (shown(a) && getComputedStyle(a).color !== 'rgb(0, 0, 0)')
+      found.push(a.textContent.trim() + ' prints in ' + getComputedStyle(a).color);
+  if (!shown(document.querySelector('footer .lo-footer__contact')))
+    found.push("the footer's contact does not print");
+  return found;
+}"""
+
+
+def printed_header_and_contact(page: Page) -> list[str]:
+    return page.evaluate(_PRINTED_CHROME)
+
+
 def test_my_list_prints_as_a_handout(context: BrowserContext, site_url: str) -> None:
     page = context.new_page()
     web = service_with_web()
     open_list(page, f"{site_url}my-list/?services={web},busy-hands-programme", 2)
-    page.emulate_media(media="print")
-    for hidden in [
-        ".md-header",
-        ".md-sidebar--primary",
-        ".md-footer",
+    hidden = [
+        *NAVIGATION,
         ".md-skip",
         ".lo-shortlist-tools",
         ".lo-shortlist-shared",
         ".lo-page-help",
-    ]:
-        assert not page.locator(hidden).first.is_visible(), f"{hidden} prints"
+    ]
+    missing = [h for h in hidden if page.locator(h).count() == 0]
+    assert missing == [], f"not on the page, so their printing proves nothing: {missing}"
+    page.emulate_media(media="print")
+    for selector in hidden:
+        assert not page.locator(selector).first.is_visible(), f"{selector} prints"
+    assert printed_header_and_contact(page) == []
     assert page.locator("button:visible").count() == 0
     assert page.locator(".lo-shortlist-item").nth(1).is_visible()
     assert page.locator(".lo-print-only").first.is_visible()  # the site's name and the date
@@ -324,24 +355,30 @@ def test_my_list_prints_what_each_service_is_and_how_to_get_and_reach_it(
 
 
 def test_every_page_prints_without_navigation(context: BrowserContext, site_url: str) -> None:
+    """On paper a page is its content, under the service's name (the header, black on
+    white) and above how to contact the service (the footer's contact): no service
+    navigation, breadcrumbs or footer list of pages, which paper cannot follow."""
     page = context.new_page()
     for path in ["", "services/", "services/busy-hands-programme/"]:
+        where = path or "/"
         page.goto(site_url + path, wait_until="load")
+        # Every menu of the page is on the screen first (breadcrumbs on a deep page only).
+        menus = [*NAVIGATION, ".lo-breadcrumbs"] if path.count("/") > 1 else NAVIGATION
+        for menu in menus:
+            assert page.locator(menu).first.is_visible(), f"{where}: {menu} not on screen"
         page.emulate_media(media="print")
-        for hidden in [
-            ".md-header",
-            ".md-sidebar--primary",
-            ".md-sidebar--secondary",
-            ".md-footer",
-        ]:
-            assert not page.locator(hidden).is_visible(), f"{path or '/'}: {hidden} prints"
-        assert page.locator("button:visible").count() == 0, f"{path or '/'}: buttons print"
+        for menu in [*NAVIGATION, ".lo-breadcrumbs"]:
+            assert not page.locator(menu).first.is_visible(), f"{where}: {menu} prints"
+        assert page.locator("nav:visible").count() == 0, f"{where}: a navigation prints"
+        assert page.locator("button:visible").count() == 0, f"{where}: buttons print"
         assert page.locator("article h1").is_visible()
         assert page.evaluate("getComputedStyle(document.querySelector('article p')).color") == (
             "rgb(0, 0, 0)"
         )
+        assert printed_header_and_contact(page) == [], where
         page.emulate_media(media="screen")
-        assert page.locator(".md-header").is_visible()
+        for menu in menus:
+            assert page.locator(menu).first.is_visible(), f"{where}: {menu} gone from screen"
 
 
 def test_without_javascript_no_controls_and_the_list_page_explains(

@@ -11,6 +11,8 @@ vocabulary of 10,000 terms are in ``test_oruk``, ``test_environment`` and
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -72,6 +74,10 @@ class Head(HTMLParser):
         return [attrs for name, attrs in self.tags if name == tag]
 
 
+def html_of(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
@@ -106,19 +112,22 @@ def test_site_settings_are_text_in_the_theme_head_header_menu_and_title(
     menu = " ".join(home.text)
     assert f"The {FRAME_AND_FORM}" in menu  # the menu's section title, as text
     assert SCRIPT_NAME in menu  # the header's name
-    logo = [a for a in home.all("a") if "md-logo" in a.get("class", "")]
-    assert logo and all(a["title"] == a["aria-label"] == SCRIPT_NAME for a in logo)
+    header = re.search(r'<span class="lo-header__name">(.*?)</span>', html_of(site / "index.html"))
+    assert header and unescape(header.group(1)) == SCRIPT_NAME  # the header's name, as text
 
 
-def test_the_footer_names_the_next_page_as_typed_not_as_character_references(
+def test_no_page_links_to_the_next_or_previous_in_reading_order_or_escapes_text_twice(
     sample_site: Path,
 ) -> None:
-    """Material escapes the title a second time in the footer's label (``&amp;#44;``), which a
-    screen reader would read out as "ampersand hash 44"."""
-    html = (sample_site / "audiences" / "professionals" / "index.html").read_text()
-    labels = [a.get("aria-label", "") for a in Head(html).all("a")]
-    assert "Next: Schools, settings and FE" in labels
-    assert "&amp;#" not in html
+    """A Local Offer is not a manual read in order: no page has Material's "Next: …"
+    footer links (the builder's ``navigation.footer``); and no text is escaped a second
+    time (``&amp;#44;``), which a screen reader would read out as "ampersand hash 44"."""
+    for page in sample_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "md-footer__link" not in html, page
+        labels = [a.get("aria-label", "") + a.get("rel", "") for a in Head(html).all("a")]
+        assert not [x for x in labels if x.startswith(("Next:", "Previous:"))], page
+        assert "&amp;#" not in html, page
 
 
 def test_a_site_address_that_cannot_be_an_address_of_pages_is_a_located_error(
@@ -177,7 +186,9 @@ FOREIGN = [
     '<p style="color: red">x</p>',
     '<p onclick="alert(1)">x</p>',
     '<svg><animate onbegin="alert(1)"></animate></svg>',
-    '<img src="x">',
+    '<img src="https://evil.example/pixel.png">',
+    '<img src="x.png" onerror="alert(1)">',
+    '<img src="x.png" srcset="https://evil.example/x.png 2x">',
     '<meta http-equiv="Content-Security-Policy" content="default-src *">',
 ]
 
@@ -383,8 +394,10 @@ def test_a_preview_leaves_the_policy_out_for_its_reload_script(sample: Path) -> 
     from generator.validate import load_project
 
     site = build_model(load_project(sample), TODAY)
-    assert builder_config(site)["extra"] == {"content_security_policy": meta_policy()}
-    assert "extra" not in builder_config(site, policy=False)
-    assert {k: v for k, v in builder_config(site).items() if k != "extra"} == builder_config(
-        site, policy=False
-    )
+    published, preview = builder_config(site), builder_config(site, policy=False)
+    assert published["extra"]["content_security_policy"] == meta_policy()
+    assert "content_security_policy" not in preview["extra"]
+    assert published["extra"]["lo"] == preview["extra"]["lo"]  # the header and footer
+    assert {k: v for k, v in published.items() if k != "extra"} == {
+        k: v for k, v in preview.items() if k != "extra"
+    }

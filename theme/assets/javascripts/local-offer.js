@@ -1,8 +1,5 @@
-/* Local Offer theme: what the site's other scripts share (window.LocalOffer), and a real
-   "Menu" button for Material's phone menu (WCAG 2.1.1, 2.4.3, 4.1.2). Material opens the
-   drawer with <label for="__drawer">, which cannot take focus and has no name. Without
-   this script that label still works by touch, and local-offer.css leaves the drawer's
-   links reachable. */
+/* Local Offer theme: what the site's other scripts share (window.LocalOffer), and the
+   "Menu" button of the service navigation on a phone (WCAG 2.1.1, 4.1.2). */
 (function () {
   "use strict";
   function el(tag, className, text) { // text is always text
@@ -43,83 +40,24 @@
     event.stopImmediatePropagation();
   }, true);
 
-  var toggle = document.getElementById("__drawer");
-  var label = document.querySelector('.md-header label[for="__drawer"]');
-  var drawer = document.querySelector(".md-sidebar--primary");
-  if (!toggle || !label || !drawer) return;
-
-  var button = el("button", label.className + " lo-menu-button");
-  button.type = "button";
-  button.innerHTML = label.innerHTML; // Material's menu icon (an inline SVG)
-  button.setAttribute("aria-label", "Menu");
-  drawer.id = drawer.id || "lo-drawer";
-  button.setAttribute("aria-controls", drawer.id);
-  label.replaceWith(button);
-  // Tells local-offer.css it may hide the closed drawer from keyboard and screen readers.
-  document.documentElement.classList.add("lo-js");
-
-  // The menu opens at the top of the site, every section closed. With navigation.sections
-  // Material renders the toggle of the current page's section checked, so the drawer
-  // opened inside that section. While the menu is open each section's name is a button
-  // that shows its pages in place (local-offer.css hides a closed section's pages).
-  var sections = Array.prototype.slice.call(
-    drawer.querySelectorAll(".md-nav--primary .md-nav__item--nested > .md-nav__toggle"));
-  function named(box) { return drawer.querySelector('label.md-nav__link[for="' + box.id + '"]'); }
-  function shown(box) {
-    var name = named(box);
-    if (name && name.getAttribute("role") === "button") name.setAttribute("aria-expanded", String(box.checked));
+  // The service navigation (theme/main.html): on a phone its links fold behind one "Menu"
+  // button (GOV.UK's pattern), which local-offer.css shows where scripts run (.lo-scripted,
+  // set from <head>, so nothing moves once this script runs). Without scripts the links
+  // show, wrapped; on a wide screen the button is hidden and the links show.
+  var menu = document.querySelector(".lo-service-nav__toggle");
+  var list = document.getElementById("lo-service-nav-list");
+  if (!menu || !list) return;
+  function open(on) {
+    menu.setAttribute("aria-expanded", String(on));
+    list.classList.toggle("lo-service-nav__list--open", on);
   }
-  sections.forEach(function (box) {
-    var name = named(box);
-    if (!name) return;
-    name.setAttribute("data-lo-tabindex", name.getAttribute("tabindex") || "");
-    box.addEventListener("change", function () { shown(box); });
-    name.addEventListener("keydown", function (event) {
-      if (name.getAttribute("role") !== "button" || (event.key !== "Enter" && event.key !== " ")) return;
-      event.preventDefault();
-      event.stopPropagation(); // Material's own Enter handler would toggle it a second time
-      box.click();
-    });
-  });
-  function sectionsAsButtons(on) {
-    sections.forEach(function (box) {
-      var name = named(box);
-      if (!name) return;
-      if (on) {
-        box.checked = false;
-        name.setAttribute("role", "button");
-        name.setAttribute("tabindex", "0");
-        shown(box);
-      } else {
-        name.removeAttribute("role");
-        name.removeAttribute("aria-expanded");
-        var saved = name.getAttribute("data-lo-tabindex"); // as Material made it
-        if (saved) name.setAttribute("tabindex", saved); else name.removeAttribute("tabindex");
-      }
-    });
-    var scroller = drawer.querySelector(".md-sidebar__scrollwrap");
-    if (on && scroller) scroller.scrollTop = 0;
-  }
-
-  function sync() { button.setAttribute("aria-expanded", String(toggle.checked)); }
-  sync();
-  button.addEventListener("focus", sync);
-  button.addEventListener("click", function () { toggle.click(); });
-  toggle.addEventListener("change", function () {
-    sync();
-    sectionsAsButtons(toggle.checked);
-    // Opened from the button: move focus to the first link in the menu.
-    if (toggle.checked && document.activeElement === button) {
-      var first = drawer.querySelector("a[href]");
-      if (first) window.requestAnimationFrame(function () { first.focus(); });
-    }
-  });
-  // Tabbing out of the open menu closes it, so focus never sits behind the overlay.
-  drawer.addEventListener("focusout", function (event) {
-    var next = event.relatedTarget;
-    if (toggle.checked && next && !drawer.contains(next) && next !== button) toggle.click();
+  menu.addEventListener("click", function () {
+    open(menu.getAttribute("aria-expanded") !== "true");
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && toggle.checked) { toggle.click(); button.focus(); }
+    if (event.key === "Escape" && menu.getAttribute("aria-expanded") === "true") {
+      open(false);
+      menu.focus();
+    }
   });
 })();
