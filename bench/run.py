@@ -184,7 +184,7 @@ def county(
     figures["pages"] = len(html)
     figures["site_mb"] = _bytes(site) / 1e6
     figures["search_mb"] = _bytes(site / "pagefind") / 1e6
-    feed = list((site / "open-data").glob("services*.json"))
+    feed = list((site / "oruk").glob("services-page-*.json"))  # the open data's pages
     figures["feed_files"], figures["feed_largest_kb"] = len(feed), max(_sizes(feed)) / 1024
     if references:
         content = reference.pages(root, len(html))

@@ -66,6 +66,26 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--file", help="the data file under data/, such as services/acme.yaml (started if new)"
     )
+    imports = commands.add_parser(
+        "import-oruk",
+        parents=[shared],
+        help="bring in services from an Open Referral UK directory (a web address, a JSON "
+        "file or a folder of them) into data/services/",
+    )
+    imports.add_argument("source", help="https://… address of the feed, a .json file or a folder")
+    side = imports.add_mutually_exclusive_group()
+    side.add_argument(
+        "--theirs", action="store_true", help="where a field changed here and in the source: "
+        "take the source's value",
+    )  # fmt: skip
+    side.add_argument(
+        "--ours", action="store_true", help="where a field changed here and in the source: "
+        "keep ours",
+    )  # fmt: skip
+    imports.add_argument(
+        "--mapping", type=Path, help="the mapping of source terms to ours (default: "
+        "data/oruk-mapping.yaml)",
+    )  # fmt: skip
     build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
     build.add_argument(
         "--strict", action="store_true", help="build nothing if there is any warning (for CI)"
@@ -88,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         today = getattr(args, "today", None) or today_from_env()
         if args.command == "new":  # asks, prints and says "nothing was added" itself
             return new_command(root, args.kind, args.set, args.file, today)
+        elif args.command == "import-oruk":  # prints its report and its own errors
+            from .importer import command as import_command
+
+            return import_command(
+                root, args.source, theirs=args.theirs, ours=args.ours, mapping=args.mapping
+            )
         elif args.command == "check":
             outcome = run(root, today, until="check")  # templates and page names too
             found = outcome.warnings

@@ -707,6 +707,11 @@ def kind_of(key: str) -> str:
     return folders()[folder] if rest else key
 
 
+#: Files of ``data/`` that a command reads, not the site: ``import-oruk``'s mapping of a
+#: source's terms to this site's (generator/importer.py), which a council edits.
+TOOL_FILES = frozenset({"oruk-mapping.yaml"})
+
+
 def load_all(root: Path, *, memo: Memo | None = None) -> Loaded:
     """Read ``data/*.yaml``, the folders of ``kinds.folders()`` and ``content/``; an unknown data
     file is a problem too."""
@@ -718,7 +723,8 @@ def load_all(root: Path, *, memo: Memo | None = None) -> Loaded:
     problems: list[Problem] = []
     for path in sorted(data_dir.iterdir()):
         name = path.name
-        if name not in files() and name not in folders() and not name.startswith("."):
+        known = name in files() or name in folders() or name in TOOL_FILES
+        if not known and not name.startswith("."):
             close = difflib.get_close_matches(name, files(), n=1)
             hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(files())}"
             problems.append(Problem(f"data/{name}", 1, "", f"unknown data file; {hint}"))

@@ -72,8 +72,9 @@ META_NAMES = frozenset({"viewport", "description", "generator", "author", "theme
 LINK_RELS = frozenset({"stylesheet", "icon", "canonical", "prev", "next", "alternate"})
 #: Schemes a visitor may follow from a page; the site loads nothing from anywhere else.
 WEB_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
-#: A script is a file of the site's, or JSON data (which never runs).
-_SCRIPT_TYPES = (None, "", "text/javascript", "module", "application/json")
+#: A script is a file of the site's, or JSON data (which never runs): the theme's settings,
+#: or a service page's schema.org description (JSON-LD, lifted into the head by the theme).
+_SCRIPT_TYPES = (None, "", "text/javascript", "module", "application/json", "application/ld+json")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")  # a browser drops these inside a scheme
 

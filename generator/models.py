@@ -471,6 +471,9 @@ class Settings(Record):
     YYYY-MM-DD; shown in every page's footer."""
     privacy_url: WebUrl | None = None
     """The organisation's own privacy notice, linked from the site's privacy page."""
+    api_base: Slug = "oruk"
+    """The folder of the site that holds the open data, an Open Referral UK API: its
+    address is the site's followed by this name, such as https://example.org/offer/oruk"""
 
     @classmethod
     def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:

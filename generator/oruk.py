@@ -1,11 +1,28 @@
-"""Services as Open Referral UK 3.0 records: the open data feed ``open-data/services.json``
-and the pages after it, 100 services a page (``feed_page``).
+"""Services as Open Referral UK 3.0 records, published as a static ORUK API under the
+folder ``site.api_base`` (``oruk/``): ``api_files`` writes every file of it.
 
 ORUK (the UK profile of HSDS) is what councils' family-information directories exchange.
 Publishing the offer in it lets other directories reuse the records instead of retyping
 them. Ids are UUIDs, as ORUK asks, derived from our ids so they stay the same between
 builds. Fields ORUK has no name for (how to get the service) use HSDS 3.0's names, which
-ORUK allows as extensions. Vocabulary terms become ``attributes`` with taxonomy terms.
+ORUK allows as extensions. Vocabulary terms become ``attributes`` with taxonomy terms, and
+each vocabulary is a taxonomy of ``/taxonomies``.
+
+ORUK is an API of fixed addresses (``/``, ``/services?page=2``, ``/services/{id}``), and
+a static host serves files. Each address is a file, and ``_redirects`` maps the standard
+addresses to them where the host reads rules:
+
+- ``oruk/index.json``: ``/`` (version, profile, openapi_url);
+- ``oruk/services-page-N.json``: ``/services?page=N``, 100 a page (``FEED_PAGE``), each
+  saying where the next and previous pages are (``next``, ``prev``: addresses relative to
+  the page's, which a consumer follows where the host cannot read ``?page=``);
+- ``oruk/services/{id}/index.json``: ``/services/{id}``; the same for ``taxonomies``,
+  ``taxonomy_terms``, ``organizations`` and ``service_at_locations``.
+
+Pages lie beside the lists' folders, never in them, and each record one folder deeper: a
+host that applies rules before files (Cloudflare Pages) sends ``/oruk/services/:id`` to the
+record, and no rule can catch a file's own address. README, "Open data: the ORUK API",
+says which host serves what.
 
 Open data carries plain text, what a person reads on the page, never markup: a markdown
 field (the description) goes in as the text of its cleaned HTML (``plain_text``), so a
@@ -24,6 +41,8 @@ from urllib.parse import urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from . import models
+from .errors import Problem
+from .headers import api_headers
 from .sanitise import URL_SCHEMES, markdown_html, plain, url_of
 
 
@@ -160,6 +179,19 @@ def term_lookup(vocab: models.Vocabularies) -> Lookup:
     return vocab.by_id()
 
 
+def _term(ns: UUID, vocabulary: str, term: models.Term) -> dict[str, Any]:
+    """A vocabulary's term as ORUK's taxonomy term: the same in a service's attributes and
+    at ``/taxonomy_terms/{id}``."""
+    return {
+        "id": _uid(ns, "term", vocabulary, term.id),
+        "name": term.name,
+        "description": term.description or term.name,
+        "taxonomy": f"local-offer:{vocabulary}",
+        "taxonomy_id": _uid(ns, "taxonomy", vocabulary),
+        "term": term.id,
+    }
+
+
 def service_record(
     service: models.Service,
     vocab: models.Vocabularies,
@@ -174,20 +206,13 @@ def service_record(
     org = _uid(ns, "organisation", service.organisation)
 
     def term(vocabulary: str, term_id: str) -> dict[str, Any]:
-        found = terms[vocabulary][term_id]
-        tid = _uid(ns, "term", vocabulary, term_id)
+        found = _term(ns, vocabulary, terms[vocabulary][term_id])
         return {
             "id": _uid(ns, "attribute", service.id, vocabulary, term_id),
             "link_id": sid,
             "link_type": "service",
-            "taxonomy_term_id": tid,
-            "taxonomy_term": {
-                "id": tid,
-                "name": found.name,
-                "description": found.description or found.name,
-                "taxonomy": f"local-offer:{vocabulary}",
-                "term": term_id,
-            },
+            "taxonomy_term_id": found["id"],
+            "taxonomy_term": found,
         }
 
     attributes = [term("disciplines", service.discipline)]
@@ -253,6 +278,9 @@ def service_record(
         # HSDS 3.0 names, allowed in ORUK as extensions:
         "eligibility_description": service.eligibility,
         "application_process": service.access.referral_route,
+        # Ours, an extension too: whether a family may ask for it themselves, so an import
+        # of this record (generator/importer.py) needs no person to say it again.
+        "self_referral": service.access.self_referral,
     }
     return _known(record)
 
@@ -295,37 +323,190 @@ def _location(
     }
 
 
-#: Services in one page of the feed: a consumer fetches page after page, as from ORUK's API,
-#: and no file grows without bound (at 5,000 services one file would be over 50 MB).
+# --- the API --------------------------------------------------------------------------------
+
+#: What the API's root (``GET /``) says. ``version`` tells a validator or a consumer which
+#: rules to read the API by (without it, the ORUK validator falls back to version 1.0's).
+ROOT = {
+    "version": "HSDS-UK-3.0",
+    "profile": "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md",
+    "openapi_url": (
+        "https://raw.githubusercontent.com/OpenReferralUK/uk-profile/main/schema/openapi.json"
+    ),
+}
+
+#: Items in one page of a list: a consumer fetches page after page, as from any ORUK API,
+#: and no file grows without bound (5,000 services in one file would be over 40 MB); 100
+#: fully nested services are under 1 MB, and a county's 5,000 are 50 requests.
 FEED_PAGE = 100
 
-
-def feed_page(number: int) -> str:
-    """The path of page ``number`` of the feed: ``open-data/services.json`` is the first,
-    as ORUK's ``/services`` is; then ``open-data/services-page-2.json`` and so on."""
-    return "open-data/services.json" if number == 1 else f"open-data/services-page-{number}.json"
+#: The API's lists by their ORUK names: each is paged (``/services?page=2``) and each of
+#: its records has an address of its own (``/services/{id}``).
+LISTS = ("services", "taxonomies", "taxonomy_terms", "organizations", "service_at_locations")
 
 
-def services_feed(
+def root_path(base: str) -> str:
+    """The file of the API's root: ``oruk/index.json``."""
+    return f"{base}/index.json"
+
+
+def page_path(base: str, name: str, number: int) -> str:
+    """The file of page ``number`` of the list ``name``: ``oruk/services-page-2.json``."""
+    return f"{base}/{_page_name(name, number)}"
+
+
+def _page_name(name: str, number: int) -> str:
+    """A page's file name, which is also its address relative to the other pages' and to
+    the list's own (``/oruk/services?page=2``): all are in the API's folder."""
+    return f"{name}-page-{number}.json"
+
+
+def record_path(base: str, name: str, uid: str) -> str:
+    """The file of one record of the list ``name``: ``oruk/services/{id}/index.json``."""
+    return f"{base}/{name}/{uid}/index.json"
+
+
+Entry = tuple[dict[str, Any], dict[str, Any]]  # a record as its list shows it, and in full
+
+
+def api_files(
     services: list[models.Service], vocab: models.Vocabularies, site: models.Settings
 ) -> dict[str, bytes]:
-    """All services as ORUK's paginated service list: each page a file, by its path."""
+    """Every file of the API, by its path in the docs folder, with the host's rules that
+    serve them at ORUK's addresses (``_redirects``) and their headers (``_headers``)."""
     lookup = term_lookup(vocab)
     ns = namespace(site)
-    chunks = [services[i : i + FEED_PAGE] for i in range(0, len(services), FEED_PAGE)] or [[]]
-    pages = {}
+    base = site.api_base
+    records = [service_record(s, vocab, ns, lookup, site.site_url) for s in services]
+    organisations = {r["organization"]["id"]: r["organization"] for r in records}
+    places = [a for r in records for a in r.get("service_at_locations", [])]
+    lists: dict[str, list[Entry]] = {
+        "services": [(r, r) for r in records],
+        "taxonomies": _taxonomies(ns, vocab),
+        "taxonomy_terms": [
+            (t, t)
+            for name in type(vocab).model_fields
+            for t in (_term(ns, name, term) for term in getattr(vocab, name))
+        ],
+        "organizations": [(o, o) for o in organisations.values()],
+        "service_at_locations": [(a, a) for a in places],
+    }
+    files = {root_path(base): _json(ROOT)}
+    for name, entries in lists.items():
+        files.update(_pages(base, name, [shown for shown, _ in entries]))
+        files.update({record_path(base, name, full["id"]): _json(full) for _, full in entries})
+    at = (urlsplit(site.site_url).path if site.site_url else "").rstrip("/") + "/" + base
+    files["_redirects"] = redirects(at).encode()
+    files["_headers"] = api_headers(at).encode()
+    return files
+
+
+def _taxonomies(ns: UUID, vocab: models.Vocabularies) -> list[Entry]:
+    """Each vocabulary as a taxonomy: in the list without its terms (a list holds each
+    record's own fields, and an area's vocabulary may hold thousands), in full with them."""
+    entries = []
+    for name, field in type(vocab).model_fields.items():
+        taxonomy = {
+            "id": _uid(ns, "taxonomy", name),
+            "name": f"local-offer:{name}",
+            "description": " ".join((field.description or name).split()),
+        }
+        terms = [_term(ns, name, term) for term in getattr(vocab, name)]
+        entries.append((taxonomy, _known({**taxonomy, "taxonomy_terms": terms})))
+    return entries
+
+
+def _pages(base: str, name: str, items: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The list ``name`` as ORUK's page objects, ``FEED_PAGE`` items a file, each with the
+    relative addresses of the pages before and after it (``prev``, ``next``: extensions,
+    which ORUK allows), so a consumer reaches every page without ``?page=``."""
+    chunks = [items[i : i + FEED_PAGE] for i in range(0, len(items), FEED_PAGE)] or [[]]
+    files = {}
     for number, chunk in enumerate(chunks, 1):
-        page = {
-            "total_items": len(services),
+        page: dict[str, Any] = {
+            "total_items": len(items),
             "total_pages": len(chunks),
             "page_number": number,
-            "size": FEED_PAGE,
+            "size": len(chunk),  # the items in this page, as ORUK defines it
             "first_page": number == 1,
             "last_page": number == len(chunks),
             "empty": not chunk,
-            "contents": [service_record(s, vocab, ns, lookup, site.site_url) for s in chunk],
         }
-        # Compact: the C encoder (indent= falls back to pure Python, 4x slower at scale).
-        text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
-        pages[feed_page(number)] = (text + "\n").encode()
-    return pages
+        if number > 1:
+            page["prev"] = _page_name(name, number - 1)
+        if number < len(chunks):
+            page["next"] = _page_name(name, number + 1)
+        page["contents"] = chunk
+        files[page_path(base, name, number)] = _json(page)
+    return files
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    # Compact: the C encoder (indent= falls back to pure Python, 4x slower at scale).
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def redirects(at: str) -> str:
+    """The ``_redirects`` rules (Netlify's format, which Cloudflare Pages and GitLab Pages
+    also read) that serve the API at ``at`` (``/oruk``) at ORUK's addresses.
+
+    A rule with ``page=:page`` matches the query parameter: Netlify applies it, and hosts
+    that match no query parameters skip it, so there ``/services?page=2`` is the first page
+    (whose ``next`` leads on). The plain ``/services`` rule comes after it, as the first
+    rule that matches is the one applied.
+    """
+    rules = [
+        "# The open data API (Open Referral UK 3.0) at its standard addresses; see README,",
+        '# "Open data: the ORUK API". Made by the generator: do not edit.',
+        f"{at} {at}/index.json 200",
+        f"{at}/ {at}/index.json 200",
+    ]
+    for name in LISTS:
+        rules += [
+            f"{at}/{name} page=:page {at}/{name}-page-:page.json 200",
+            f"{at}/{name} {at}/{name}-page-1.json 200",
+            f"{at}/{name}/:id {at}/{name}/:id/index.json 200",
+        ]
+    return "\n".join(rules) + "\n"
+
+
+def built_in(site: models.Settings) -> list[str]:
+    """The files of the open data that a page or a file of ``content/`` could take the
+    place of: the host's rules, and the API's root (all else is inside its folder, which
+    is the API's alone: ``folder_problems``)."""
+    return ["_headers", "_redirects", root_path(site.api_base)]
+
+
+def folder_problems(site: models.Settings, entries: list[tuple[str, Problem]]) -> list[Problem]:
+    """Pages and files that would be at an address inside the API's folder, where the host
+    would send them as JSON (``headers.API_HEADERS``) or serve them instead of the API.
+
+    ``entries`` are the site's pages and files with where each comes from (``Problem``s).
+    If the folder holds the site's own (``api_base: services``), the name is wrong: that is
+    reported once, at ``api_base``; a file of ``content/`` there is reported at the file.
+    """
+    base = site.api_base
+    ours = set(built_in(site))
+    inside = [
+        origin
+        for path, origin in entries
+        if path not in ours and url_of(path).startswith(base + "/")
+    ]
+    if base == "pagefind" or any(not o.file.startswith("content/") for o in inside):
+        return [
+            site.problem(
+                "api_base",
+                f"'{base}' is a folder of the site's own pages or files; choose another "
+                "name for the open data's folder, such as oruk",
+            )
+        ]
+    return [
+        Problem(
+            o.file,
+            o.line,
+            o.where,
+            f"is inside {base}/, the folder of the open data (api_base in data/site.yaml); "
+            "move it, or rename one",
+        )
+        for o in inside
+    ]

@@ -30,11 +30,12 @@ from markupsafe import Markup
 
 from . import kinds, models
 from .errors import DataError, Problem
+from .feeds import feed_files, service_ld
 from .load import strings
 from .markup import refused
 from .memo import COMPILED, Memo
 from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
-from .oruk import FEED_PAGE, services_feed
+from .oruk import FEED_PAGE, api_files
 from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
 from .search import AGES, directory_files, facts, places, record
@@ -135,6 +136,7 @@ def render_site(
     common = _context(site, {r.path for r in table} | set(project.content))
     bodies: dict[str, tuple[str, str, str | None, str]] = {}  # path: title, html, desc, banner
     checked: dict[str, str] = {}  # path: when the record it shows was last checked
+    described: dict[str, dict[str, object]] = {}  # path: a service's JSON-LD
     for route in table:
         html = _render(env, route.template, common.of(route.path, route.context))
         banner = f"Generated from {route.source} by the Local Offer generator: do not edit."
@@ -142,6 +144,8 @@ def render_site(
         reviewed = getattr(route.record[1], "last_reviewed", None) if route.record else None
         if isinstance(reviewed, date):
             checked[route.path] = long_date(reviewed)
+        if route.record and route.record[0] == "service":
+            described[route.path] = service_ld(route.record[1], site)
     by_path = {r.path: r for r in table}
     trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
     files: dict[str, bytes] = {}
@@ -153,7 +157,8 @@ def render_site(
         else:
             files[name] = item
     files[BRAND_CSS] = brand_css(project.site.brand)
-    files.update(services_feed(list(site.services), project.vocabularies, project.site))
+    files.update(api_files(list(site.services), project.vocabularies, project.site))
+    files.update(feed_files(site))
     files.update(directory_files(site))
     anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
     origins = _link_origins(project)
@@ -167,8 +172,8 @@ def render_site(
         except MarkupError as exc:
             problems.append(_markup_problem(exc, path, project))
             continue
-        trail = trails.get(path)
-        pages[path] = _page(title, description, banner, body, checked.get(path), trail)
+        meta = (checked.get(path), trails.get(path), described.get(path))
+        pages[path] = _page(title, description, banner, body, *meta)
     if problems:
         raise DataError(problems)
     pages.update(files)
@@ -366,6 +371,7 @@ def _page(
     body: str,
     checked: str | None = None,
     crumbs: list[tuple[str, str]] | None = None,
+    ld: dict[str, object] | None = None,
 ) -> bytes:
     """A markdown file that every builder turns into exactly ``body``.
 
@@ -374,7 +380,8 @@ def _page(
     likes without escaping them; so do what the theme draws around a page: ``checked``,
     when the record it shows was last checked (the footer says it), and ``crumbs``, the
     pages it sits under (title, address), which the theme draws as breadcrumbs above the
-    page's ``<main>``.
+    page's ``<main>``. ``ld``, a service's JSON-LD (``feeds.service_ld``), goes in as JSON
+    (which YAML reads as it is); the theme prints it only through ``tojson``.
     """
     # ensure_ascii=False: YAML readers refuse JSON's surrogate escapes ("\ud83d\ude00").
     front = [f"title: {json.dumps(encode(title), ensure_ascii=False)}"]
@@ -385,6 +392,8 @@ def _page(
     if crumbs:
         trail = [{"title": encode(name), "url": address} for name, address in crumbs]
         front.append(f"crumbs: {json.dumps(trail, ensure_ascii=False)}")
+    if ld:
+        front.append(f"ld: {json.dumps(ld, ensure_ascii=False)}")
     return "---\n{}\n---\n\n<!-- {} -->\n\n{}\n".format("\n".join(front), banner, body).encode()
 
 

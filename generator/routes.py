@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from . import kinds
+from . import kinds, oruk
 from .errors import Problem
 from .headers import meta_policy
 from .model import ShownService, SiteModel, long_date
@@ -357,10 +357,12 @@ def check_names(project: Project, table: list[Route]) -> list[Problem]:
     """
     entries = [(r.path, r.origin) for r in table]
     entries += [(name, Problem(f"content/{name}", 1, "", "")) for name in project.content]
-    entries.append(("open-data/services.json", Problem("(built-in file)", 1, "", "")))
+    entries += [(n, Problem("(built-in file)", 1, "", "")) for n in oruk.built_in(project.site)]
     entries.append(("filters/cards-0.json", Problem("(built-in file)", 1, "", "")))
     entries.append((BRAND_CSS, Problem("(built-in file)", 1, "", "")))
-    problems = []
+    entries.append(("updates.xml", Problem("(built-in file)", 1, "", "")))
+    entries.append(("calendar.ics", Problem("(built-in file)", 1, "", "")))
+    problems = oruk.folder_problems(project.site, entries)  # the open data's folder
     owners: dict[str, tuple[str, Problem]] = {}
     folders: dict[str, tuple[str, Problem]] = {}
     for path, origin in entries:

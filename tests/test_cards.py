@@ -23,8 +23,10 @@ from .conftest import MINIMAL, TODAY, write_project
 
 
 def text(page: bytes) -> str:
-    """A generated page as a reader sees it: tags gone, references read."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", page.decode())).split())
+    """A generated page as a reader sees it: its body (after the front matter, which
+    holds what the theme draws around it), tags gone, references read."""
+    body = re.sub(r"\A---\n.*?\n---\n", "", page.decode(), count=1, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def summary(page: bytes) -> dict[str, str]:

@@ -206,10 +206,12 @@ URL_ATTRIBUTES = {
 BAD_SCHEME = re.compile(r"(?:javascript|data|vbscript):")
 BODY_START = '<div class="lo-body" id="lo-main">'
 #: A generated page: front matter of title (and description; when the record it shows was
-#: last checked; the breadcrumbs, as one line of JSON), the banner, one body line.
+#: last checked; the breadcrumbs, as one line of JSON; a service's JSON-LD, one line of
+#: JSON), the banner, one body line.
 PAGE = re.compile(
     r'---\n(?P<front>title: "[^"\n]*"\n(?:description: "[^"\n]*"\n)?'
-    r'(?:checked: "[^"\n]*"\n)?(?:crumbs: (?P<crumbs>\[[^\n]*\])\n)?)---\n\n'
+    r'(?:checked: "[^"\n]*"\n)?(?:crumbs: (?P<crumbs>\[[^\n]*\])\n)?'
+    r"(?:ld: (?P<ld>\{[^\n]*\})\n)?)---\n\n"
     r"(?P<banner><!-- [^\n]* -->)\n\n(?P<body>[^\n]*)\n"
 )
 #: What ``inert`` writes: tags with encoded attribute values, and text without < or >.
@@ -280,7 +282,8 @@ class Inspector(HTMLParser):
         elif tag == "img" and not logo:
             self.found.append(f"<{tag} {attrs}> (not a logo of the header)")
         config = {"id": "__config", "type": "application/json"}  # Material's settings
-        if tag == "script" and "src" not in given and given != config:
+        json_ld = {"type": "application/ld+json"}  # a service's schema.org description
+        if tag == "script" and "src" not in given and given not in (config, json_ld):
             self.found.append(f"inline script {attrs}")
         for name, value in attrs:
             if name.startswith("on"):
@@ -314,9 +317,16 @@ def check_generated_page(name: str, text: str) -> None:
     match = PAGE.fullmatch(text)
     assert match, f"{name} is not front matter, banner and one body line:\n{text[:2000]}"
     rest, meta = get_data(text)  # the front matter as MkDocs reads it
-    keys = {"title", "description", "checked", "crumbs"}
+    keys = {"title", "description", "checked", "crumbs", "ld"}
     assert set(meta) <= keys and "title" in meta, (name, match["front"])
     crumbs = meta.pop("crumbs", None)
+    ld = meta.pop("ld", None)
+    if match["ld"] is not None:
+        # The one front matter value that holds text as typed: the theme prints it only
+        # through ``tojson`` (theme/main.html), never as it is. YAML reads it as JSON does.
+        assert json.loads(match["ld"]) == ld, name
+        assert isinstance(ld, dict) and ld["@type"] == "GovernmentService", name
+        assert name.startswith("services/"), name
     for key, value in meta.items():
         assert isinstance(value, str) and FRONT_VALUE.fullmatch(value), (name, key, value)
     assert "checked" not in meta or CHECKED.fullmatch(meta["checked"]), (name, meta)
@@ -516,6 +526,9 @@ def test_a_title_beyond_u_ffff_reaches_the_builder(tmp_path: Path) -> None:
     write_data(root, data)
     pages = check(root, TODAY).pages
     _, meta = get_data(pages["services/advice-line.md"].decode())
+    ld = meta.pop("ld")
+    assert ld["name"] == "Talk time \U0001f600"  # JSON-LD: as typed, printed by tojson
+    assert [a["audienceType"] for a in ld["audience"]] == ["Carers \U0001f600"]
     assert meta == {
         "title": "Talk time \U0001f600",
         "checked": "14 September 2026",

@@ -1,4 +1,5 @@
-"""The open data feed: every service is a valid Open Referral UK 3.0 record."""
+"""The open data: every service is a valid Open Referral UK 3.0 record, in pages of 100
+(``tests/test_oruk_api.py`` walks the whole API as ORUK's validator does)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from generator.models import Service
-from generator.oruk import (
-    FEED_PAGE,
-    _uuid5,
-    feed_page,
-    namespace,
-    service_record,
-    services_feed,
-)
+from generator.oruk import FEED_PAGE, _uuid5, api_files, namespace, page_path, service_record
 
 from .test_build import SAMPLE
 
@@ -48,7 +42,7 @@ def test_every_sample_service_is_a_valid_oruk_record(validator: Draft202012Valid
 
 
 def test_the_feed_carries_what_a_family_needs(sample_site: Path) -> None:
-    feed = json.loads((sample_site / "open-data" / "services.json").read_text())
+    feed = json.loads((sample_site / "oruk" / "services-page-1.json").read_text())
     assert feed["total_items"] == len(SAMPLE.services) == len(feed["contents"])
     first, record = SAMPLE.services[0], feed["contents"][0]
     by_name = {r["name"]: r for r in feed["contents"]}
@@ -63,28 +57,36 @@ def test_the_feed_carries_what_a_family_needs(sample_site: Path) -> None:
 
 
 def test_ids_are_stable_between_builds() -> None:
-    assert services_feed(SAMPLE.services, SAMPLE.vocabularies, SAMPLE.site) == services_feed(
+    assert api_files(SAMPLE.services, SAMPLE.vocabularies, SAMPLE.site) == api_files(
         SAMPLE.services, SAMPLE.vocabularies, SAMPLE.site
     )
 
 
 def test_a_county_feed_is_paged_like_oruks_api() -> None:
-    """250 services: three files of at most 100, each saying where it stands."""
+    """250 services: three files of at most 100, each saying where it stands and where
+    the pages before and after it are."""
     many = [s.model_copy(update={"id": f"{s.id}-{n}"}) for n in range(10) for s in SAMPLE.services]
-    pages = services_feed(many, SAMPLE.vocabularies, SAMPLE.site)
-    assert list(pages) == [feed_page(1), feed_page(2), feed_page(3)]
-    assert feed_page(1) == "open-data/services.json"
-    assert feed_page(3) == "open-data/services-page-3.json"
-    read = [json.loads(data) for data in pages.values()]
+    files = api_files(many, SAMPLE.vocabularies, SAMPLE.site)
+    pages = [p for p in files if p.startswith("oruk/services-page-")]
+    assert pages == [page_path("oruk", "services", n) for n in (1, 2, 3)]
+    assert page_path("oruk", "services", 3) == "oruk/services-page-3.json"
+    read = [json.loads(files[page]) for page in pages]
     assert [len(p["contents"]) for p in read] == [FEED_PAGE, FEED_PAGE, 50]
+    assert [p["size"] for p in read] == [FEED_PAGE, FEED_PAGE, 50]  # the items in the page
     assert [(p["page_number"], p["first_page"], p["last_page"]) for p in read] == [
         (1, True, False),
         (2, False, False),
         (3, False, True),
     ]
-    assert {(p["total_items"], p["total_pages"], p["size"]) for p in read} == {(250, 3, 100)}
+    assert [(p.get("prev"), p.get("next")) for p in read] == [
+        (None, "services-page-2.json"),
+        ("services-page-1.json", "services-page-3.json"),
+        ("services-page-2.json", None),
+    ]
+    assert {(p["total_items"], p["total_pages"]) for p in read} == {(250, 3)}
     ids = [r["id"] for p in read for r in p["contents"]]
     assert len(set(ids)) == 250
+    assert all(f"oruk/services/{i}/index.json" in files for i in ids)
 
 
 def test_two_areas_with_the_same_service_ids_get_different_uuids() -> None:
@@ -93,7 +95,9 @@ def test_two_areas_with_the_same_service_ids_get_different_uuids() -> None:
         {
             r["id"]
             for r in json.loads(
-                services_feed(SAMPLE.services, SAMPLE.vocabularies, site)[feed_page(1)]
+                api_files(SAMPLE.services, SAMPLE.vocabularies, site)[
+                    page_path("oruk", "services", 1)
+                ]
             )["contents"]
         }
         for site in (SAMPLE.site, other)
@@ -129,9 +133,8 @@ def test_the_feed_carries_the_description_as_plain_text(
 ) -> None:
     service = _with_description(HOSTILE)
     site = SAMPLE.site.model_copy(update={"site_url": None})
-    [record] = json.loads(services_feed([service], SAMPLE.vocabularies, site)[feed_page(1)])[
-        "contents"
-    ]
+    first = page_path("oruk", "services", 1)
+    [record] = json.loads(api_files([service], SAMPLE.vocabularies, site)[first])["contents"]
     text = record["description"]
     for markup in ("<", ">", "javascript:", "data:", "**", "alert", "](", "- first", "&amp;"):
         assert markup not in text, markup
@@ -159,7 +162,7 @@ def test_a_link_to_a_page_of_the_site_gets_its_address_when_the_site_has_one(
 def test_every_sample_description_in_the_feed_is_the_text_its_page_shows(
     sample_site: Path,
 ) -> None:
-    feed = json.loads((sample_site / "open-data" / "services.json").read_text())
+    feed = json.loads((sample_site / "oruk" / "services-page-1.json").read_text())
     by_name = {r["name"]: r["description"] for r in feed["contents"]}
     for service in SAMPLE.services:
         page = (sample_site / "services" / service.id / "index.html").read_text()

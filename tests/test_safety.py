@@ -106,7 +106,7 @@ def test_broken_files_and_anchors_are_found(tmp_path: Path) -> None:
 def test_a_broken_link_from_a_template_fails_the_build(built: Path, tmp_path: Path) -> None:
     main = built / "theme" / "main.html"
     text = main.read_text()
-    main.write_text(text + '\n{% block extrahead %}<a href="nowhere/">x</a>{% endblock %}\n')
+    main.write_text(text + '\n{% block announce %}<a href="nowhere/">x</a>{% endblock %}\n')
     try:
         with pytest.raises(BuildError, match="points to a missing file"):
             build_site(built, site_dir=tmp_path / "out", today=TODAY)

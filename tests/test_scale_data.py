@@ -174,7 +174,7 @@ def test_a_page_clash_names_the_folder_file_the_service_is_in(tmp_path: Path) ->
 
 def test_the_open_data_feed_holds_the_services_of_every_file(tmp_path: Path) -> None:
     root = with_folder(write_project(tmp_path), a=services_file("a-one"), b=services_file("b-1"))
-    feed = json.loads(check(root, TODAY).pages["open-data/services.json"])
+    feed = json.loads(check(root, TODAY).pages["oruk/services-page-1.json"])
     assert feed["total_items"] == len(feed["contents"]) == 4
 
 

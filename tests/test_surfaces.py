@@ -101,7 +101,8 @@ def test_site_settings_are_text_in_the_theme_head_header_menu_and_title(
         assert "iframe" not in names, page
         assert not [a for a in read.all("meta") if a.get("http-equiv", "").lower() == "refresh"]
         assert all("evil.example" not in a.get("action", "") for a in read.all("form")), page
-        assert all(a.get("src") for a in read.all("script") if a.get("type") != "application/json")
+        data = ("application/json", "application/ld+json")  # never runs
+        assert all(a.get("src") for a in read.all("script") if a.get("type") not in data)
         if page.name == "index.html" and page.parent == site:
             assert read.title == SCRIPT_NAME  # the title reads as typed
         else:
@@ -213,9 +214,9 @@ def test_a_theme_that_adds_foreign_markup_to_every_page_fails_the_build_naming_p
     main_html = sample / "theme" / "main.html"
     main_html.write_text(
         main_html.read_text().replace(
-            "{% block styles %}",
+            "{% block extrahead %}",
             '{% block extrahead %}<meta http-equiv="refresh" content="0;url=https://evil.'
-            'example/"><base href="https://evil.example/">{% endblock %}\n{% block styles %}',
+            'example/"><base href="https://evil.example/">',
         )
     )
     (sample / "site").mkdir()
