@@ -196,6 +196,30 @@ KINDS: tuple[Kind, ...] = (
         Question("size", "Its size, such as 1.4 MB"),
         Question("pages", "How many pages it has, for a PDF"),
     )),
+    Kind("comment", "comments", models.Comment, "comments and your answers",
+         "comments on the offer and your answers, published as \"You said, we did\" "
+         "(regulation 56)",
+         order=lambda c: (models.THEMES.index(c.theme), -c.received.toordinal(), c.id),
+         listing=("you-said-we-did.md", "you-said-we-did.html"), named_by="said",
+         fixed=(("published", _PUBLISHED),), questions=(
+        Question("received", "The day the comment reached you"),
+        Question("channel", "How it reached you"),
+        Question("theme", "What it is about"),
+        Question("about", "The services it is about: their ids, such as speech-advice-line",
+                 "press Enter to leave it out; it is needed when the theme is service"),
+        Question("said", "The comment in the family's own words, with no names or contact "
+                 "details"),
+        Question("response", "Your answer, in plain words"),
+        Question("action", "What you will do, or did, about it",
+                 "press Enter if there is nothing to do"),
+        Question("status", "Where the action is"),
+        Question("reason", "Why it cannot be done",
+                 "press Enter to leave it out; it is needed when the status is not possible"),
+        Question("due", "The day the action will be done by",
+                 "press Enter to leave it out"),
+        Question("done_on", "The day it was done",
+                 "press Enter to leave it out; it is needed when the status is done"),
+    )),
 )  # fmt: skip
 
 #: The files that hold one record: their model, and whether a project must have them

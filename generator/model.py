@@ -176,6 +176,62 @@ class ShownSurvey(models.Survey):
         return "open" if self.today <= self.closes else "closed"
 
 
+#: A comment's theme, status and channel in families' words ("You said, we did"); each
+#: status's tag (the ``lo-status`` modifier) and the heading its answer goes under.
+_THEME_WORDS = {
+    "content": "What this website tells you",
+    "gaps": "Help that is missing",
+    "accessibility": "Finding and using the information",
+    "development": "How the offer is planned and developed",
+    "service": "Our services",
+}
+_COMMENT_STATUS = {
+    "planned": ("Planned", "upcoming", "What we will do"),
+    "in progress": ("Under way", "current", "What we will do"),
+    "done": ("Done", "done", "We did"),
+    "not possible": ("Not possible", "closed", "Why we cannot"),
+}
+_CHANNEL_WORDS = {
+    "survey": "in a survey",
+    "consultation": "in a consultation",
+    "event": "at an event",
+    "email": "by email",
+    "phone": "by phone",
+    "letter": "by letter",
+    "feedback form": "on a feedback form",
+    "social media": "on social media",
+    "other": "",
+}
+
+
+class ShownComment(models.Comment):
+    """A comment and its answer as "You said, we did" shows them."""
+
+    @property
+    def theme_words(self) -> str:
+        return _THEME_WORDS[self.theme]
+
+    @property
+    def status_words(self) -> str:
+        return _COMMENT_STATUS[self.status][0]
+
+    @property
+    def status_tag(self) -> str:
+        """The modifier of its ``lo-status`` tag: ``lo-status--done``."""
+        return _COMMENT_STATUS[self.status][1]
+
+    @property
+    def answer_heading(self) -> str:
+        """What the answer is under: "We did", "What we will do" or "Why we cannot"."""
+        return _COMMENT_STATUS[self.status][2]
+
+    @property
+    def told_us(self) -> str:
+        """When and how it reached us: "Told us by email in March 2026"."""
+        how = _CHANNEL_WORDS[self.channel]
+        return f"Told us {how + ' ' if how else ''}in {self.received:%B %Y}"
+
+
 class ShownStage(models.Stage):
     """A stage of the timeline, numbered from 1, on the day the site is built for."""
 
@@ -449,6 +505,7 @@ _VIEWS: dict[type[models.Record], type[models.Record]] = {
     models.Service: ShownService,
     models.Survey: ShownSurvey,
     models.Stage: ShownStage,
+    models.Comment: ShownComment,
 }
 
 

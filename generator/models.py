@@ -15,8 +15,10 @@ schema keywords that say the same (``_check``'s pattern, ``_term``'s vocabulary)
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
+import typing
 from calendar import monthrange
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -61,6 +63,12 @@ class Record(BaseModel):
     def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:
         """What is wrong among the records of this kind taken together (the stages' order),
         or with ``content/`` (a document's file): the rules one record cannot check."""
+        return []
+
+    @classmethod
+    def against(cls, records: list[Any], every: Mapping[str, list[Any]]) -> list[Problem]:
+        """What is wrong with the records of this kind given every kind's records (by the
+        kind's name): the ids of other records they name (a comment's services)."""
         return []
 
     def problem(self, field: str | tuple[str | int, ...] | None, message: str) -> Problem:
@@ -178,14 +186,15 @@ SiteUrl = Annotated[
         "(no spaces, quotes, &, ? or #)",
     ),
 ]
+#: What an email address, a UK phone number and a UK postcode look like (fields that hold
+#: one, and text that must not: ``Anonymous``).
+EMAIL = r"""[^@\s<>()\[\]"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"""
+PHONE = r"(\+44\s?|0)\d(\s?\d){8,9}"
+POSTCODE = r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}"
 #: An email address.
-Email = Annotated[
-    str, _check(r"""[^@\s<>()\[\]"',;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+""", "an email")
-]
+Email = Annotated[str, _check(EMAIL, "an email")]
 #: A UK phone number as people dial it: 10 or 11 digits with optional spaces, or +44 form.
-Phone = Annotated[
-    str, _check(r"(\+44\s?|0)\d(\s?\d){8,9}", "a phone number like 0300 123 4567", digits=True)
-]
+Phone = Annotated[str, _check(PHONE, "a phone number like 0300 123 4567", digits=True)]
 
 
 def _in(vocabulary: str) -> _Checked:
@@ -530,9 +539,7 @@ class Location(Record):
     """The place's name, such as "Chelmsford Children's Centre"."""
     address: Text | None = None
     """Its street address."""
-    postcode: (
-        Annotated[str, _check(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}", "a UK postcode")] | None
-    ) = None
+    postcode: Annotated[str, _check(POSTCODE, "a UK postcode")] | None = None
     """A UK postcode, such as CM1 1QH."""
     accessibility: Text | None = None
     """Step-free access, parking, a hearing loop…"""
@@ -772,6 +779,134 @@ class Survey(Record):
         if self.closes < self.opens:
             raise ValueError(f"closes ({self.closes}) before it opens ({self.opens})")
         return self
+
+
+# --- comments.yaml -----------------------------------------------------------------------
+
+#: What text that is published must not hold, and what each looks like in words: an
+#: email address, a UK phone number, a UK postcode (not "Year 2 3rd", "KS2 9am"), or a
+#: person's title and name (Mrs Smith, Dr. Khan).
+_PERSONAL = (
+    (re.compile(rf"(?<![^\s<(\[\"',;:]){EMAIL}"), "an email address"),
+    (re.compile(rf"(?<![\d+]){PHONE}(?!\d)"), "a phone number"),
+    (re.compile(rf"\b{POSTCODE}\b(?<!\d(?:st|nd|rd|th|am|pm))"), "a postcode"),
+    (re.compile(r"(?<![A-Za-z])(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]"), "a title and name"),
+)
+
+
+def _anonymous(value: str) -> str:
+    for pattern, what in _PERSONAL:
+        if pattern.search(value):
+            raise ValueError(
+                f"looks like personal data ({what}): this is published, so anonymise it "
+                '(write "a parent", "a school" or "the therapist" instead of names and '
+                "contact details)"
+            )
+    return value
+
+
+#: Text that is published about what a family said: anything that looks like personal
+#: data (an email address, a phone number, a postcode, "Mrs Smith") is refused.
+Anonymous = Annotated[Text, AfterValidator(_anonymous)]
+#: What a comment may be about, in the order the page shows them.
+Theme = Literal["content", "gaps", "accessibility", "development", "service"]
+THEMES: tuple[str, ...] = typing.get_args(Theme)
+
+
+def _comment_rules() -> dict[str, Any]:
+    """A comment's fields that its theme or status need, as a JSON Schema."""
+    needs = (
+        ("theme", "service", "about"),
+        ("status", "not possible", "reason"),
+        ("status", "done", "done_on"),
+    )
+    return {
+        "allOf": [
+            {
+                "if": {"properties": {field: {"const": value}}, "required": [field]},
+                "then": {"required": [needed]},
+            }
+            for field, value, needed in needs
+        ]
+    }
+
+
+class Comment(Record):
+    """A comment about the offer and your answer, published as "You said, we did": what
+    families said and what you did about it (SEND Regulations 2014, regulation 56)."""
+
+    model_config = ConfigDict(json_schema_extra=_comment_rules())
+
+    id: Slug
+    """The comment's id: a-z, 0-9 and hyphens."""
+    received: Date
+    """The day it reached you, written YYYY-MM-DD."""
+    channel: Literal[
+        "survey",
+        "consultation",
+        "event",
+        "email",
+        "phone",
+        "letter",
+        "feedback form",
+        "social media",
+        "other",
+    ]
+    """How it reached you: survey, consultation, event, email, phone, letter, feedback
+    form, social media or other."""
+    theme: Theme
+    """What it is about: content (what the site says), gaps (help that is missing),
+    accessibility (finding and using the information), development (how the offer is
+    planned and developed) or service (one or more services: give about)."""
+    about: Annotated[list[Slug], AsList, Field(json_schema_extra=ONE_OR_LIST)] = []
+    """The services it is about: ids from services.yaml; needed when theme is service."""
+    said: Anonymous
+    """The comment in the family's own words, with nothing that could identify anyone."""
+    response: Anonymous
+    """Your answer, in plain words."""
+    action: Anonymous | None = None
+    """What you will do, or did, about it."""
+    status: Literal["planned", "in progress", "done", "not possible"]
+    """planned, in progress, done, or not possible (then give reason)."""
+    reason: Anonymous | None = None
+    """Why it cannot be done: needed when status is not possible."""
+    due: Date | None = None
+    """The day the action will be done by, written YYYY-MM-DD; check warns once it has
+    passed while the action is planned or in progress."""
+    done_on: Date | None = None
+    """The day it was done, written YYYY-MM-DD: needed when status is done."""
+    published: Date
+    """The day this answer was published, written YYYY-MM-DD; check warns when the newest
+    answer is more than a year old (answers are published at least yearly)."""
+
+    @model_validator(mode="after")
+    def _needed(self) -> Comment:
+        if self.theme == "service" and not self.about:
+            raise ValueError("the theme is service: give about, the ids of the services")
+        if self.status == "not possible" and self.reason is None:
+            raise ValueError("the status is not possible: give reason, why it cannot be done")
+        if self.status == "done" and self.done_on is None:
+            raise ValueError("the status is done: give done_on, the day it was done")
+        return self
+
+    @classmethod
+    def against(cls, records: list[Any], every: Mapping[str, list[Any]]) -> list[Problem]:
+        """Each service a comment is about is a service of the offer (when services were
+        read: a services file that cannot be read is reported, not every name of it)."""
+        services = [s.id for s in every.get("service", [])]
+        known = set(services)
+        problems: list[Problem] = []
+        if not services:
+            return problems
+        for comment in records:
+            for i, ident in enumerate(comment.about):
+                if ident in known:
+                    continue
+                close = difflib.get_close_matches(ident, services, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                msg = f"'{ident}' is not the id of a service in data/services.yaml{hint}"
+                problems.append(comment.problem(("about", i), msg))
+        return problems
 
 
 # --- accessibility.yaml --------------------------------------------------------------------

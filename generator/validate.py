@@ -113,6 +113,7 @@ def validate(loaded: Loaded, memo: Memo | None = None) -> Project:
     problems += _duplicate_ids(records, parsed.get("vocabularies.yaml"))
     for kind in kinds.KINDS:
         problems += kind.model.across(records[kind.name], content)
+        problems += kind.model.against(records[kind.name], records)
     for name in kinds.SETTINGS:  # one record each (a logo of site: is a file of content/)
         if name in parsed:
             record = getattr(parsed[name], next(iter(type(parsed[name]).model_fields)))
@@ -183,6 +184,7 @@ def warnings(project: Project, today: date) -> list[Problem]:
                 "and what changed"
             )
             found.append(survey.problem(None, msg))  # the outcome is what is missing
+    found += _comment_warnings(project, today)
     statement = project.accessibility
     if statement and (today - statement.tested).days > 365:
         msg = (
@@ -195,6 +197,42 @@ def warnings(project: Project, today: date) -> list[Problem]:
 
 #: A way in that needs a form: "fills in a request form", "the referral forms".
 _FORM = re.compile(r"\bforms?\b", re.IGNORECASE)
+
+
+def _comment_warnings(project: Project, today: date) -> list[Problem]:
+    """Regulation 56: the comments received and the answers to them are published at least
+    once a year (so the newest answer is at most a year old, and a file of comments is not
+    left empty), and each action is done by its date (or its status and date changed)."""
+    comments: list[models.Comment] = project.records.get("comment", [])
+    found = []
+    if comments:
+        newest = max(comments, key=lambda c: (c.published, c.id))
+        if _a_year_after(newest.published) < today:
+            msg = (
+                f"warning: the newest answer to comments was published on {newest.published}, "
+                "over a year ago: publish the comments received since and your answers "
+                "(regulation 56 asks for this at least once a year)"
+            )
+            found.append(newest.problem("published", msg))
+    elif kinds.kind("comment").file in project.sources:
+        msg = (
+            "warning: holds no comments: publish the comments received and your answers "
+            "(regulation 56 asks for this at least once a year)"
+        )
+        found.append(Problem(f"data/{kinds.kind('comment').file}", 1, "comments", msg))
+    for comment in comments:
+        if comment.due and comment.due < today and comment.status in ("planned", "in progress"):
+            msg = (
+                f"warning: the action was due on {comment.due} and is still {comment.status}: "
+                "do it, or change its status (and due date) and say so"
+            )
+            found.append(comment.problem("due", msg))
+    return found
+
+
+def _a_year_after(day: date) -> date:
+    """The same day a year later (28 February after 29 February)."""
+    return day.replace(year=day.year + 1, day=min(day.day, 28 if day.month == 2 else 31))
 
 
 def _page(name: str, page: ContentPage, problems: list[Problem], memo: Memo) -> models.Page | None:

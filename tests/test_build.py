@@ -118,6 +118,14 @@ def test_generated_pages_carry_a_banner_and_follow_the_data(project: Path) -> No
     data = yaml.safe_load((project / "data" / "services.yaml").read_text())
     data["services"] = [s for s in data["services"] if s["id"] != first]
     (project / "data" / "services.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    comments = yaml.safe_load((project / "data" / "comments.yaml").read_text())
+    for comment in comments["comments"]:  # a person would say what they are about now
+        about = comment.get("about", [])
+        about = [about] if isinstance(about, str) else about  # one id, or a list of them
+        if first in about:
+            comment["about"] = [i for i in about if i != first]
+            comment["theme"] = comment["theme"] if comment["about"] else "content"
+    (project / "data" / "comments.yaml").write_text(yaml.safe_dump(comments, sort_keys=False))
     generate(project, TODAY)
     assert not (docs / "services" / f"{first}.md").exists()
     assert (docs / "services" / f"{SAMPLE.services[1].id}.md").exists()
