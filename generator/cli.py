@@ -16,6 +16,7 @@ from . import kinds
 from .build import BUILDERS, cannot_write, folder_of
 from .errors import BuildError, DataError, printable
 from .memo import Memo
+from .models import Coverage
 from .new import command as new_command
 from .pipeline import run
 from .today import day_of, today_from_env
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="fail on warnings too (entries overdue for review, surveys with no outcome)",
+    )
+    check.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also list each item the law says a Local Offer must cover (Schedule 2) and "
+        "what answers it (data/coverage.yaml)",
     )
     commands.add_parser(
         "generate", parents=[shared], help="write the markdown pages into build/docs"
@@ -86,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         "--mapping", type=Path, help="the mapping of source terms to ours (default: "
         "data/oruk-mapping.yaml)",
     )  # fmt: skip
+    report = commands.add_parser(
+        "report", parents=[shared], help="write the annual Local Offer report, a printable "
+        "HTML page (default: build/report-YEAR.html)",
+    )  # fmt: skip
+    report.add_argument("--year", required=True, help="the year to report on, such as 2026")
+    report.add_argument("--out", type=Path, help="where to write it")
     build.add_argument("--builder", choices=BUILDERS, default="mkdocs")
     build.add_argument(
         "--strict", action="store_true", help="build nothing if there is any warning (for CI)"
@@ -108,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         today = getattr(args, "today", None) or today_from_env()
         if args.command == "new":  # asks, prints and says "nothing was added" itself
             return new_command(root, args.kind, args.set, args.file, today)
+        elif args.command == "report":
+            from .report import write_report, year_of
+
+            written = write_report(root, year_of(args.year, today), today, args.out)
+            print(f"ok: the {args.year.strip()} report written to {written}")
         elif args.command == "import-oruk":  # prints its report and its own errors
             from .importer import command as import_command
 
@@ -119,13 +137,16 @@ def main(argv: list[str] | None = None) -> int:
             found = outcome.warnings
             for problem in found:
                 print(problem, file=sys.stderr)
+            table = coverage_table(outcome.project.coverage) if args.coverage else []
             if found and args.strict:
                 print(f"{_count(found, 'warning')}; --strict fails on warnings.", file=sys.stderr)
+                _print(table)
                 return 1
             print(
                 f"ok: {len(outcome.project.services)} services and every other record are valid"
                 + (f", with {_count(found, 'warning')}" if found else "")
             )
+            _print(table)  # after the usual check: gaps are information, not a failure
         elif args.command == "generate":
             outcome = run(root, today, until="generate")
             _warn(outcome.warnings)
@@ -166,6 +187,36 @@ def _warn(found: Sequence[object]) -> None:
               file=sys.stderr)  # fmt: skip
         for problem in found:
             print(problem, file=sys.stderr)
+
+
+def coverage_table(coverage: Coverage) -> list[str]:
+    """``check --coverage``: each item of Schedule 2 on a line, whether this site answers
+    it (``covered``), points elsewhere for it (``elsewhere``) or neither (``missing``), its
+    title and what answers it; the last line counts them. Gaps are information, not a
+    failure: the site says where families go instead (the council's main Local Offer)."""
+    lines, counts = ["What this Local Offer covers (Schedule 2):"], dict.fromkeys(_STATES, 0)
+    for item, entry in coverage.rows():
+        if entry and entry.answered_by:
+            state, what = "covered", ", ".join(entry.answered_by)
+        elif entry and entry.elsewhere:
+            state, what = "elsewhere", f"{entry.elsewhere.title} ({entry.elsewhere.url})"
+        else:
+            state, what = "missing", f"nothing answers it ({item.paragraph})"
+        counts[state] += 1
+        lines.append(printable(f"{state:<10} {item.title}: {what}"))
+    lines.append(
+        f"{_count(coverage.rows(), 'item')} of Schedule 2: {counts['covered']} answered here, "
+        f"{counts['elsewhere']} elsewhere, {counts['missing']} missing"
+    )
+    return lines
+
+
+_STATES = ("covered", "elsewhere", "missing")
+
+
+def _print(lines: list[str]) -> None:
+    for line in lines:
+        print(line)
 
 
 def _count(items: Sequence[object], noun: str) -> str:

@@ -9,7 +9,7 @@ the menu; ``new`` asks for a record's fields. So adding a kind of record is one 
 a model in ``models`` and its templates: tests/test_registry.py adds one that way.
 
 Files that hold one record rather than a list (``site.yaml``, ``vocabularies.yaml``,
-``accessibility.yaml``) are settings, not kinds: ``SETTINGS``.
+``accessibility.yaml``, ``coverage.yaml``) are settings, not kinds: ``SETTINGS``.
 """
 
 from __future__ import annotations
@@ -228,6 +228,7 @@ SETTINGS: dict[str, tuple[type[models.Record], bool]] = {
     "site.yaml": (models.SiteFile, True),
     "vocabularies.yaml": (models.VocabulariesFile, True),
     "accessibility.yaml": (models.AccessibilityFile, False),
+    "coverage.yaml": (models.CoverageFile, False),  # what answers Schedule 2
 }
 
 

@@ -16,15 +16,17 @@ schema keywords that say the same (``_check``'s pattern, ``_term``'s vocabulary)
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 import typing
 from calendar import monthrange
 from collections.abc import Callable, Mapping
 from datetime import date
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -964,6 +966,115 @@ class Accessibility(Record):
     """What is being done to improve accessibility, one per item."""
 
 
+# --- coverage.yaml: what answers each item of Schedule 2 -----------------------------------
+
+
+class Schedule2Item(BaseModel):
+    """One thing the law says a Local Offer must cover (``schedule2.yaml``, shipped with the
+    generator): its id, where the law and the Code of Practice say it, and plain words."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    #: Where the law says it: a paragraph number only where it was checked against the
+    #: published regulations (SI 2014/1530), otherwise "Schedule 2" alone.
+    paragraph: Annotated[str, Field(pattern=r"^(Schedule 2(, paragraphs? \S.*)?|Regulation \d+)$")]
+    title: Annotated[str, Field(min_length=1, max_length=80)]
+    summary: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+SCHEDULE2_FILE = Path(__file__).with_name("schedule2.yaml")
+
+
+@functools.cache
+def schedule2() -> tuple[Schedule2Item, ...]:
+    """The items of ``schedule2.yaml``, in order; a broken file is the generator's bug."""
+    data = yaml.safe_load(SCHEDULE2_FILE.read_text(encoding="utf-8"))
+    items = tuple(Schedule2Item.model_validate(item) for item in data["items"])
+    ids = [item.id for item in items]
+    assert len(set(ids)) == len(ids), "schedule2.yaml: an id is used twice"
+    assert 12 <= len(items) <= 20, "schedule2.yaml: 12 to 20 items"
+    return items
+
+
+Answer = Annotated[
+    str,
+    _check(
+        r"(?:page|service|document):[^\s:]+|https://\S+",
+        "an answer: page:glossary.md, service:<id>, document:<id> or a web address "
+        "starting https://",
+    ),
+]
+
+
+class CoverageItem(Record):
+    """One item of Schedule 2 and what on this site answers it."""
+
+    item: Slug
+    """The item's id, such as health (see README, 'What this Local Offer covers')."""
+    answered_by: list[Answer] = []
+    """What answers it, one per item: page:glossary.md (a page of content/),
+    service:<id>, document:<id>, or a web address starting https://"""
+    elsewhere: Link | None = None
+    """Where families find it if this site does not answer it: a title and url."""
+
+
+class Coverage(Record):
+    """What answers each item the law says a Local Offer must cover (Schedule 2)."""
+
+    items: list[CoverageItem] = []
+    """One per item of Schedule 2 this site answers or points elsewhere for."""
+
+    def rows(self) -> list[tuple[Schedule2Item, CoverageItem | None]]:
+        """Every item of Schedule 2, in order, with what this site says answers it."""
+        given = {entry.item: entry for entry in self.items}
+        return [(item, given.get(item.id)) for item in schedule2()]
+
+    @classmethod
+    def across(cls, records: list[Any], content: Mapping[str, object]) -> list[Problem]:
+        """Each item is an item of Schedule 2, given once; each page is a page of content/."""
+        known = [item.id for item in schedule2()]
+        problems = []
+        for coverage in records:
+            seen: set[str] = set()
+            for i, entry in enumerate(coverage.items):
+                if entry.item not in known:
+                    close = difflib.get_close_matches(entry.item, known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    msg = f"'{shown(entry.item)}' is not an item of Schedule 2{hint}"
+                    problems.append(coverage.problem(("items", i, "item"), msg))
+                elif entry.item in seen:
+                    msg = f"'{entry.item}' is given twice; give each item once"
+                    problems.append(coverage.problem(("items", i, "item"), msg))
+                seen.add(entry.item)
+                for j, answer in enumerate(entry.answered_by):
+                    kind, _, name = answer.partition(":")
+                    if kind == "page" and not name.endswith(".md"):
+                        msg = f"'{shown(name)}' is not a page: give a .md page of content/"
+                    elif kind == "page" and name not in content:
+                        msg = f"'{shown(name)}' is not a page in content/"
+                    else:
+                        continue
+                    problems.append(coverage.problem(("items", i, "answered_by", j), msg))
+        return problems
+
+    @classmethod
+    def against(cls, records: list[Any], every: Mapping[str, list[Any]]) -> list[Problem]:
+        """Each service and document named is one of the site's (when the site's file of
+        them was read: a file with errors is reported once, by its own problems)."""
+        ids = {kind: {r.id for r in every.get(kind, [])} for kind in ("service", "document")}
+        ids = {kind: found for kind, found in ids.items() if found}
+        problems = []
+        for coverage in records:
+            for i, entry in enumerate(coverage.items):
+                for j, answer in enumerate(entry.answered_by):
+                    kind, _, name = answer.partition(":")
+                    if kind in ids and name not in ids[kind]:
+                        msg = f"there is no {kind} with the id '{shown(name)}'"
+                        problems.append(coverage.problem(("items", i, "answered_by", j), msg))
+        return problems
+
+
 # --- the files ----------------------------------------------------------------------------
 
 
@@ -986,6 +1097,13 @@ class AccessibilityFile(Record):
 
     accessibility: Accessibility
     """The statement, in the sections of GOV.UK's model."""
+
+
+class CoverageFile(Record):
+    """data/coverage.yaml: what answers each item the law says a Local Offer must cover."""
+
+    coverage: Coverage
+    """One item a line of Schedule 2, and the pages, services or documents that answer it."""
 
 
 # --- content/ pages ------------------------------------------------------------------------

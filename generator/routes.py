@@ -85,6 +85,7 @@ PAGES = [
     ("balanced-system.md", "balanced-system.html", "data/vocabularies.yaml"),
     ("other-formats.md", "other-formats.html", "data/site.yaml"),
     ("privacy.md", "privacy.html", "data/site.yaml"),
+    ("covers.md", "covers.html", "data/coverage.yaml"),
 ]
 #: Services on one page of the directory's A to Z listing, which is what a visitor without
 #: JavaScript browses (with it, the directory's filters list the matching services).
@@ -264,7 +265,7 @@ def _sections(site: SiteModel) -> list[tuple[str, list[str], bool]]:
         ("Information for you", present(*audiences), False),
         ("Services", present("services/index.md", "search.md", "my-list.md"), True),
         (f"The {project.site.work}", present(*listings), True),
-        ("Help", present(*help_pages, "privacy.md"), False),
+        ("Help", present(*help_pages, "covers.md", "privacy.md"), False),
     ]
     return [section for section in sections if section[1]]
 

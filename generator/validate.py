@@ -37,6 +37,8 @@ class Project:
     content: dict[str, bytes | models.Page]  # files of content/ by relative path
     #: The accessibility statement's record, when the statement is made from data.
     accessibility: models.Accessibility | None = None
+    #: What answers each item of Schedule 2 (``data/coverage.yaml``; empty without it).
+    coverage: models.Coverage = field(default_factory=models.Coverage)
     #: The data files read, by path under data/ (``services.yaml``, ``services/acme.yaml``).
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
     #: Every markdown field, with where it was typed: link problems found when pages are
@@ -118,6 +120,7 @@ def validate(loaded: Loaded, memo: Memo | None = None) -> Project:
         if name in parsed:
             record = getattr(parsed[name], next(iter(type(parsed[name]).model_fields)))
             problems += type(record).across([record], content)
+            problems += type(record).against([record], records)  # coverage's services
     if problems:
         raise DataError(problems)
     return Project(
@@ -127,6 +130,9 @@ def validate(loaded: Loaded, memo: Memo | None = None) -> Project:
         content={k: v for k, v in content.items() if v is not None},
         accessibility=(
             parsed["accessibility.yaml"].accessibility if "accessibility.yaml" in sources else None
+        ),
+        coverage=(
+            parsed["coverage.yaml"].coverage if "coverage.yaml" in parsed else models.Coverage()
         ),
         sources=sources,
         prose=[p for key, source in sources.items() for p in _prose(parsed[key], source)],

@@ -126,6 +126,12 @@ def test_generated_pages_carry_a_banner_and_follow_the_data(project: Path) -> No
             comment["about"] = [i for i in about if i != first]
             comment["theme"] = comment["theme"] if comment["about"] else "content"
     (project / "data" / "comments.yaml").write_text(yaml.safe_dump(comments, sort_keys=False))
+    coverage = yaml.safe_load((project / "data" / "coverage.yaml").read_text())
+    for entry in coverage["coverage"]["items"]:  # and what answers the law's items now
+        entry["answered_by"] = [a for a in entry.get("answered_by", []) if a != f"service:{first}"]
+        if not entry["answered_by"] and not entry.get("elsewhere"):
+            entry["elsewhere"] = {"title": "Our main page", "url": "https://www.example.org/"}
+    (project / "data" / "coverage.yaml").write_text(yaml.safe_dump(coverage, sort_keys=False))
     generate(project, TODAY)
     assert not (docs / "services" / f"{first}.md").exists()
     assert (docs / "services" / f"{SAMPLE.services[1].id}.md").exists()

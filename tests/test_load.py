@@ -258,7 +258,7 @@ def test_unknown_data_file_unlike_any_lists_the_names(tmp_path: Path) -> None:
     assert problems(root) == [
         "data/notes.txt:1: unknown data file; expected site.yaml, vocabularies.yaml,"
         " services.yaml, timeline.yaml, updates.yaml, surveys.yaml, documents.yaml,"
-        " comments.yaml, accessibility.yaml"
+        " comments.yaml, accessibility.yaml, coverage.yaml"
     ]
 
 
