@@ -2,6 +2,10 @@
 
     python bench/steps.py PROJECT_DIR SITE_DIR
 
+A clean build: the project's cache (``PROJECT_DIR/build/cache/``) is emptied first, and
+``SITE_DIR`` should not exist yet, so nothing is reused; the build fills the cache, as any
+build does, for ``bench/run.py`` to time the builds after an edit against.
+
 Run by ``bench/run.py`` in a process of its own, so that its peak memory (this process and
 the builder it starts) belongs to this build alone. The steps are the pipeline's functions,
 timed where ``generator.pipeline`` and ``generator.build`` call them: the generator's own
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -57,8 +62,11 @@ def main(project: Path, site: Path) -> dict[str, Any]:
     seconds: dict[str, float] = {}
     for name, (module, function) in STEPS.items():
         setattr(module, function, timed(seconds, name, getattr(module, function)))
+    # A clean build, as `python -m generator build` makes it with nothing to start from: no
+    # cache, so every page is made; it keeps one, as the command does, for the next build.
+    shutil.rmtree(project / "build" / "cache", ignore_errors=True)
     start = time.perf_counter()
-    pipeline.build_site(project, site_dir=site, today=TODAY)
+    pipeline.run(project, TODAY, site_dir=site, cache=True)
     total = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tools = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -10,22 +10,29 @@ staging folders beside it and ``build/``.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from time import time as time_now
 
 import yaml
 
+from .cache import CACHE_DIR, made_by
 from .errors import BuildError, printable
 from .headers import write_headers
 from .links import broken_links
 from .mend import mend_site
+from .sanitise import url_of
 from .search import index_site, reported_os_error
-from .write import PAGES_READY
+from .write import PAGES_READY, refuse_links
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
 __all__ = ["BUILDERS", "BuildError", "build_with", "safe_site_dir"]
@@ -44,23 +51,35 @@ def build_with(
     site_dir: Path,
     today: date,
     settings: dict[str, object],
+    pages: dict[str, bytes] | None = None,
+    links: dict[str, tuple[str, ...]] | None = None,
 ) -> Path:
     """Build ``docs`` with ``builder``, index it for search, and put the result in place
     of ``site_dir``.
 
-    The caller holds the project's lock and has checked ``site_dir`` (``safe_site_dir``).
+    Given the ``pages`` of the docs folder, the build is incremental when it can be
+    (``Built``): the staging folder starts as the site built last, the builder makes again
+    only the pages whose files changed, and only those, and those whose ``site:`` links
+    (``links``, by page) lead to them, have their links checked again. Else, and with no
+    ``pages`` (the ``--no-cache`` build), every page is made. The caller holds the
+    project's lock and has checked ``site_dir`` (``safe_site_dir``).
     """
     staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         _recover(root, site_dir)
+        built = pages and Built.of(root, builder, site_dir, today, docs, settings, pages)
+        earlier = built.earlier() if built else None
         try:
             staging.mkdir()  # here, so a folder that cannot be written stops the build at once
-            _run_builder(builder, root, staging, today, docs, settings)
+            if built and earlier is not None:
+                _stage_from(site_dir, staging, earlier, built, docs)
+            _run_builder(builder, root, staging, today, docs, settings, dirty=earlier is not None)
             if builder == "zensical":  # runs no plugin, so nothing has mended its pages
                 mend_site(staging, theme="zensical")  # its copy of Material
             write_headers(staging)
-            broken = broken_links(staging)
+            only = _to_check(site_dir, staging, earlier, built, links) if built else None
+            broken = broken_links(staging, only)
             if broken:
                 shown = "\n".join(broken[:30]) + (
                     f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
@@ -68,6 +87,8 @@ def build_with(
                 raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
             index_site(staging)
             _swap(staging, site_dir)
+            if built:
+                built.keep()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:  # a full disk, a read-only folder: the environment, not the data
@@ -144,7 +165,14 @@ def safe_site_dir(root: Path, site_dir: Path | None) -> Path:
 
 
 def _run_builder(
-    builder: str, root: Path, out: Path, today: date, docs: Path, settings: dict[str, object]
+    builder: str,
+    root: Path,
+    out: Path,
+    today: date,
+    docs: Path,
+    settings: dict[str, object],
+    *,
+    dirty: bool = False,
 ) -> None:
     """Run ``builder`` in strict mode so that it writes the site into ``out``.
 
@@ -178,6 +206,9 @@ def _run_builder(
         settings["site_dir"] = inside.relative_to(root).as_posix()
     else:
         command += ["-d", str(out)]
+    if dirty:  # only the pages whose files changed (``Built``); MkDocs and ProperDocs
+        command.append("--dirty")
+        env[INCREMENTAL] = str(out.resolve())
     _write_new(config, _yaml(settings))
     try:
         result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
@@ -199,6 +230,168 @@ def _run_builder(
         ]
         detail = "\n".join(said[-30:]) or (result.stderr + result.stdout)[-3000:]
         raise BuildError(f"{builder} build failed (exit {result.returncode}):\n{detail}")
+
+
+#: Set to the staging folder of an incremental build, where every file is a hard link to
+#: the published site's: the plugin removes each file before the builder writes it, so the
+#: builder writes a new file and never into the published one (``plugin``).
+INCREMENTAL = "LOCAL_OFFER_INCREMENTAL"
+#: The builder's packages, whose versions change what it makes of the same pages.
+BUILDER_PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "pagefind")
+#: Files of the site made again whole by every build, after the builder: never linked.
+REMADE = ("pagefind", "_headers")
+_SITE_RECORD = "site.json"
+
+
+@dataclass
+class Built:
+    """What a site was built from: enough to tell whether the next build may start from it.
+
+    An incremental build is byte for byte the clean one only if every page the builder
+    skips would come out as it is: so the generator, the builder and its packages, Python,
+    ``mkdocs.yml``, ``theme/``, what the data tells the builder (name, menu, header and
+    footer: ``settings``), the day and the site folder (the one built last: ``_site_digest``)
+    must all be as they were; only the pages may differ. Kept, after a
+    build, in ``build/cache/site.json``; a record that is missing, unreadable or of
+    another shape means a clean build.
+    """
+
+    root: Path
+    site_dir: Path
+    made: str  # the digest of everything but the pages
+    pages: dict[str, str]  # each file of the docs folder: the digest of its bytes
+
+    @classmethod
+    def of(
+        cls,
+        root: Path,
+        builder: str,
+        site_dir: Path,
+        today: date,
+        docs: Path,
+        settings: dict[str, object],
+        pages: dict[str, bytes],
+    ) -> Built | None:
+        if builder not in ("mkdocs", "properdocs"):
+            return None  # Zensical has no --dirty
+        digest = hashlib.sha256(made_by(root))
+        for name in BUILDER_PACKAGES:
+            try:
+                digest.update(f"{name}={importlib.metadata.version(name)}\n".encode())
+            except importlib.metadata.PackageNotFoundError:
+                digest.update(f"{name}=none\n".encode())
+        digest.update(f"{builder}\n{today}\n{site_dir}\n{docs.resolve()}\n".encode())
+        digest.update(_yaml(settings))
+        for path in [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]:
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        pages_digest = {k: hashlib.blake2b(v, digest_size=16).hexdigest() for k, v in pages.items()}
+        return cls(root, site_dir, digest.hexdigest(), pages_digest)
+
+    def earlier(self) -> dict[str, str] | None:
+        """The pages of the site built last, if this build may start from it; else None."""
+        try:
+            text = (self.root / CACHE_DIR / _SITE_RECORD).read_text(encoding="utf-8")
+            record = json.loads(text)
+            if (
+                record["made"] != self.made
+                or record["site"] != _site_digest(self.site_dir)
+                or not isinstance(record["pages"], dict)
+            ):
+                return None
+            return {str(k): str(v) for k, v in record["pages"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def keep(self) -> None:
+        """Record what the site now in place was built from, for the next build."""
+        record = {"made": self.made, "site": _site_digest(self.site_dir), "pages": self.pages}
+        folder = self.root / CACHE_DIR
+        refuse_links(self.root, "build", CACHE_DIR.as_posix())
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{_SITE_RECORD}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, folder / _SITE_RECORD)
+
+
+def _site_digest(site_dir: Path) -> str:
+    """What tells the site built last from any other: the name and size of each of its
+    files, and the bytes of its home page. A site restored from a CI host's cache (new
+    files, the same names and sizes) matches; one whose files were added, removed or
+    resized since, or whose home page changed, does not. (A page edited by hand to the
+    same size is not seen: ``site/`` is the build's output, never edited.)"""
+    digest = hashlib.sha256((site_dir / "index.html").read_bytes())
+    for folder, dirs, files in os.walk(site_dir):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            size = path.lstat().st_size
+            digest.update(f"{path.relative_to(site_dir).as_posix()}\0{size}\n".encode())
+    return digest.hexdigest()
+
+
+def _to_check(
+    site_dir: Path,
+    staging: Path,
+    earlier: dict[str, str] | None,
+    built: Built,
+    links: dict[str, tuple[str, ...]] | None,
+) -> set[str] | None:
+    """The pages of an incremental build whose links are checked again: those the builder
+    made again (not links to the old site's files), and those whose ``site:`` links lead to
+    a page that changed. Every page (None) after a full build, or when a page is gone."""
+    if earlier is None or links is None or set(earlier) - set(built.pages):
+        return None
+    changed = {page for page, digest in built.pages.items() if earlier.get(page) != digest}
+    check = {
+        _output(page)
+        for page, targets in links.items()
+        if any(target.partition("#")[0] in changed for target in targets)
+    }
+    for folder, _, files in os.walk(staging):
+        for name in files:
+            if not name.endswith(".html"):
+                continue
+            path = Path(folder) / name
+            rel = path.relative_to(staging)
+            old = site_dir / rel
+            if not old.exists() or not os.path.samefile(path, old):
+                check.add(rel.as_posix())
+    return check
+
+
+def _output(page: str) -> str:
+    """The file of the built site that a file of the docs folder becomes."""
+    return url_of(page) + "index.html" if page.endswith(".md") else page
+
+
+def _stage_from(
+    site_dir: Path, staging: Path, earlier: dict[str, str], built: Built, docs: Path
+) -> None:
+    """Start ``staging`` as the site built last: each of its files a hard link (the search
+    index and ``_headers``, made again whole, left out), less what became of docs files
+    that are gone. Then the docs folder's files are dated so that the builder's ``--dirty``
+    makes again exactly those that changed: a new date for each, the oldest for the rest."""
+    for folder, dirs, files in os.walk(site_dir):
+        rel = Path(folder).relative_to(site_dir)
+        if rel == Path("."):
+            dirs[:] = [d for d in dirs if d not in REMADE]
+        (staging / rel).mkdir(exist_ok=True)
+        for name in files:
+            if rel != Path(".") or name not in REMADE:
+                os.link(Path(folder) / name, staging / rel / name)
+    for gone in set(earlier) - set(built.pages):
+        path = staging / _output(gone)
+        path.unlink(missing_ok=True)
+        for parent in path.parents:  # and the folders it leaves empty: a clean build has none
+            if parent == staging or not parent.is_dir() or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    now = time_now()
+    for page, digest in built.pages.items():
+        stamp = 1.0 if earlier.get(page) == digest else now
+        os.utime(docs / page, (stamp, stamp))
 
 
 def _yaml(settings: dict[str, object]) -> bytes:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import kinds
 from .build import BUILDERS, cannot_write, folder_of
+from .cache import load_memo
 from .errors import BuildError, DataError, printable
 from .memo import Memo
 from .models import Coverage
@@ -103,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--strict", action="store_true", help="build nothing if there is any warning (for CI)"
     )
+    for command in (check, build):
+        command.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="a clean run: neither use nor keep what earlier runs left in build/cache/ "
+            "(a build then makes every page again)",
+        )
     return parser
 
 
@@ -133,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                 root, args.source, theirs=args.theirs, ours=args.ours, mapping=args.mapping
             )
         elif args.command == "check":
-            outcome = run(root, today, until="check")  # templates and page names too
+            # templates and page names too; only what changed since the last run (cache)
+            outcome = run(root, today, until="check", cache=not args.no_cache, pages=False)
             found = outcome.warnings
             for problem in found:
                 print(problem, file=sys.stderr)
@@ -152,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             _warn(outcome.warnings)
             print("ok: pages written to build/docs")
         else:
-            memo = Memo(across_runs=args.strict)  # --strict: its check's work used again
+            # --strict: its check's work used again; the cache: the last run's too
+            memo = load_memo(root) if not args.no_cache else Memo(across_runs=args.strict)
             if args.strict:  # warnings stop the build before anything is written
                 found = run(root, today, until="check", memo=memo).warnings
                 if found:
@@ -160,7 +170,14 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
                           "nothing was built.", file=sys.stderr)  # fmt: skip
                     return 1
-            outcome = run(root, today, builder=args.builder, site_dir=args.site_dir, memo=memo)
+            outcome = run(
+                root,
+                today,
+                builder=args.builder,
+                site_dir=args.site_dir,
+                memo=memo,
+                cache=not args.no_cache,
+            )
             _warn(outcome.warnings)
             print(f"ok: site built into {outcome.site_dir}")
     except DataError as exc:

@@ -83,28 +83,44 @@ def _read(html: str) -> _Page:
     return page
 
 
-def broken_links(site: Path) -> list[str]:
+def broken_links(site: Path, only: set[str] | None = None) -> list[str]:
     """Every internal link in ``site`` whose file or ``#anchor`` does not exist, and every
     element, attribute or address the site may not hold (``markup.refused``: the theme must
-    ship its scripts as files, and text from data can never add markup)."""
-    pages: dict[str, _Page] = {}
+    ship its scripts as files, and text from data can never add markup). With ``only``,
+    the pages of ``site`` named there are checked (an incremental build's: the rest are
+    as they were when last checked), each page they link to read only for its anchors."""
     found = _Found()
     for folder, dirs, files in os.walk(site):
         here = Path(folder).relative_to(site).as_posix()
         found.dirs.update(posixpath.normpath(posixpath.join(here, d)) for d in dirs)
         found.files.update(posixpath.normpath(posixpath.join(here, f)) for f in files)
-    for name in sorted(found.files):
-        if name.endswith(".html"):
-            html = (site / name).read_text(encoding="utf-8", errors="replace")
-            pages[name] = _read(html)
+    html = sorted(name for name in found.files if name.endswith(".html"))
+    pages = _Pages(site, set(html))
     broken = []
-    for name, page in pages.items():
+    for name in html if only is None else sorted(set(html) & only):
+        page = pages[name]
         broken += [f"{name}: {what}" for what in dict.fromkeys(page.refused)]
         for href in page.links:
             problem = _check(found, pages, name, href)
             if problem:
                 broken.append(f"{name}: {problem}")
     return broken
+
+
+class _Pages(dict[str, "_Page"]):
+    """The site's pages, each read the first time it is asked for."""
+
+    def __init__(self, site: Path, names: set[str]) -> None:
+        super().__init__()
+        self.site, self.names = site, names
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __missing__(self, name: str) -> _Page:
+        html = (self.site / name).read_text(encoding="utf-8", errors="replace")
+        self[name] = page = _read(html)
+        return page
 
 
 @dataclass
@@ -115,7 +131,7 @@ class _Found:
     dirs: set[str] = field(default_factory=set)
 
 
-def _check(site: _Found, pages: dict[str, _Page], name: str, href: str) -> str | None:
+def _check(site: _Found, pages: _Pages, name: str, href: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("//"):
         return None  # external, mailto:, tel: and data: links are not ours to check

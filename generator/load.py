@@ -289,6 +289,8 @@ def _parse_yaml(
     if known is None or known[0] != text:
         source, found = _parse_yaml_afresh(text, name, line_offset)
         known = memo.parsed[name, line_offset] = (text, source, tuple(found))
+        memo.changed = True
+    memo.used_parsed.add((name, line_offset))
     return replace(known[1]), list(known[2])
 
 

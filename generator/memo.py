@@ -19,6 +19,14 @@ from .errors import Problem
 
 if TYPE_CHECKING:
     from .load import Source
+    from .sanitise import Chunks
+
+
+#: What ``Memo.rendered`` keeps of a page.
+Rendered = tuple[
+    str, bytes, tuple[str, ...], tuple[tuple[str, tuple[object, ...]], ...], bytes, str,
+    frozenset[str],
+]  # fmt: skip
 
 
 class Compiled(jinja2.BytecodeCache):
@@ -63,4 +71,34 @@ class Memo:
     #: converting a description. Each keeps state while it converts: one memo's, not shared.
     converters: dict[bool, markdown.Markdown] = field(default_factory=dict)
     #: By (page, for Zensical): the digest of the page's HTML, its body, its ``site:`` links.
-    bodies: dict[tuple[str, bool], tuple[bytes, str, tuple[str, ...]]] = field(default_factory=dict)
+    bodies: dict[tuple[str, bool], tuple[bytes, str]] = field(default_factory=dict)
+    #: By (page, for Zensical): the digest of the page's HTML, and its ``site:`` links, which
+    #: a later run checks again (the pages they lead to may be gone).
+    links: dict[tuple[str, bool], tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
+    #: By page: its template, its key (``depends``), the names it read and the calls it
+    #: made, its HTML's digest, its title and its ids: a page whose key is the same again
+    #: is not rendered again (``render._Made``).
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    #: The thesaurus groups each service's words hold (``search.found_words``), by the
+    #: digest of the groups and the words.
+    held: dict[tuple[bytes, tuple[str, ...]], tuple[int, ...]] = field(default_factory=dict)
+    used_held: set[tuple[bytes, tuple[str, ...]]] = field(default_factory=set)
+    #: The keys of ``parsed``, ``html``, ``rendered`` and ``bodies`` (and ``links``) that a
+    #: run used: what the project's cache keeps for the next run (``cache.save_memo``), so
+    #: it holds nothing that is gone.
+    used_parsed: set[tuple[str, int]] = field(default_factory=set)
+    used_html: set[tuple[str, str | None]] = field(default_factory=set)
+    used_bodies: set[tuple[str, bool]] = field(default_factory=set)
+    used_rendered: set[str] = field(default_factory=set)
+    #: Whether ``parsed``, ``html`` or ``bodies`` gained or changed an entry in this run,
+    #: or lost one: else the project's cache is left as it is.
+    changed: bool = False
+    #: Whether the run puts the pages together (every run but a ``check`` from the command
+    #: line, which only looks for problems): only then are pages' bodies needed and kept
+    #: (``bodies``, the cache's largest part, a file of its own); and whether one was added
+    #: since the cache was written.
+    want_pages: bool = True
+    bodies_changed: bool = False
+    #: How ``sanitise.inert`` wrote each line of the pages (``sanitise.Chunks``): a county's
+    #: pages repeat most of their lines.
+    chunks: Chunks = field(default_factory=dict)

@@ -7,6 +7,7 @@ out what the model already knows and no rule is written twice.
 
 from __future__ import annotations
 
+import heapq
 import html as htmllib
 import re
 from collections.abc import Iterable
@@ -352,16 +353,25 @@ class SiteModel:
         share its needs, then its levels, first."""
         needs, levels = set(service.needs), set(service.levels)
         areas, audiences = set(service.areas), set(service.audiences)
+        for_families = self._for_families if service.for_families else None
         found = [
             s
             for s in self._running_by_discipline.get(service.discipline, [])
             if s.id != service.id
-            and (s.for_families or not service.for_families)
+            and (for_families is None or s.id in for_families)
             and not areas.isdisjoint(s.areas)
             and not audiences.isdisjoint(s.audiences)
         ]
-        found.sort(key=lambda s: (-len(needs & set(s.needs)), -len(levels & set(s.levels))))
-        return found[:most]
+        return heapq.nsmallest(  # as sorted(…)[:most], in one pass
+            most,
+            found,
+            key=lambda s: (-len(needs.intersection(s.needs)), -len(levels.intersection(s.levels))),
+        )
+
+    @cached_property
+    def _for_families(self) -> set[str]:
+        """The running services for families (``ShownService.for_families``), by id."""
+        return {s.id for s in self.running if s.for_families}
 
     @cached_property
     def _running_by_discipline(self) -> dict[str, list[ShownService]]:

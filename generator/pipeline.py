@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from .build import build_with, safe_site_dir
-from .errors import Problem
+from .cache import load_memo, save_memo
+from .errors import DataError, Problem
 from .load import load_all
 from .memo import Memo
 from .model import SiteModel, build_model
@@ -51,16 +52,52 @@ def run(
     docs_dir: Path | None = None,
     site_dir: Path | None = None,
     memo: Memo | None = None,
+    cache: bool = False,
+    pages: bool = True,
 ) -> Outcome:
     """Run the pipeline ``until`` a step; raise ``DataError`` or ``BuildError`` on failure.
 
     Nothing is written before every record is valid and every page rendered, and the
     published site folder is replaced only by a complete, strict, link-checked build.
     ``memo`` holds what the run remembers (``memo.Memo``): a new one, dropped at the end,
-    unless a preview gives the one it keeps.
+    unless a preview gives the one it keeps; with ``cache``, the one the project's last run
+    left in ``build/cache/`` (``cache``), kept there again for the next. A ``check`` with
+    ``pages=False`` only looks for problems: its outcome holds no pages.
     """
-    memo = memo or Memo()
     root = root.resolve()
+    if cache and memo is None:
+        refuse_links(root, "build")
+        memo = load_memo(root, bodies=pages or until != "check")
+    memo = memo or Memo()
+    used_sets = (memo.used_parsed, memo.used_html, memo.used_bodies, memo.used_rendered)
+    for used in (*used_sets, memo.used_held):
+        used.clear()  # what this run uses is what a cache keeps
+    memo.want_pages = pages or until != "check"
+    try:
+        return _run(root, today, until, builder, docs_dir, site_dir, memo, incremental=cache)
+    except DataError:
+        raise  # what was parsed and converted before the problems were found is kept
+    except BaseException:
+        cache = False  # interrupted midway: the last cache stays as it was
+        raise
+    finally:
+        if cache:
+            with suppress(OSError):  # a cache that cannot be kept only makes the next run cold
+                save_memo(root, memo)
+
+
+def _run(
+    root: Path,
+    today: date | None,
+    until: Step,
+    builder: str,
+    docs_dir: Path | None,
+    site_dir: Path | None,
+    memo: Memo,
+    *,
+    incremental: bool,
+) -> Outcome:
+    """``run``, with the memo it uses; ``incremental``: a build from the last one."""
     today = today or today_from_env()
     # Folders read or written besides data/ and content/ (load checks those): never a link,
     # never holding one, never a file, so nothing is read or written through one.
@@ -88,7 +125,14 @@ def run(
             return outcome
         assert site_dir is not None
         outcome.site_dir = build_with(
-            builder, root, outcome.docs_dir, site_dir, today, builder_config(site)
+            builder,
+            root,
+            outcome.docs_dir,
+            site_dir,
+            today,
+            builder_config(site),
+            pages if incremental else None,  # with the cache: only what changed is built
+            {path: targets for (path, _), (_, targets) in memo.links.items()},
         )
     return outcome
 

@@ -25,6 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from .build import INCREMENTAL
 from .errors import GeneratorError
 from .memo import Compiled, Memo
 from .mend import mend_page
@@ -116,13 +117,38 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         env.bytecode_cache = self.theme  # its own: its Jinja options differ from ours
         return env
 
+    def on_files(self, files: Any, *, config: MkDocsConfig) -> Any:
+        """In an incremental build (``build.INCREMENTAL``), each file the builder will copy
+        again is removed first, so that it is copied as a new file and not into the hard
+        link the staging folder holds (the published site's file)."""
+        if _incremental(config):
+            for file in files:
+                if not file.is_documentation_page() and file.is_modified():
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        """In an incremental build, the menu's pages that are not made again are still
+        read, for the titles every page's header shows (MkDocs' ``--dirty`` reads only the
+        pages it makes, and a page not read has no title)."""
+        if _incremental(config):
+            for page in nav.pages:
+                if page.markdown is None:
+                    page.read_source(config)
+        return nav
+
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         """Each page with Material's markup that no block reaches mended (``mend``); the
         build stops if a theme upgrade changed that markup (``mend_page``)."""
+        if _incremental(config):  # written next, as a new file (``on_files``)
+            Path(page.file.abs_dest_path).unlink(missing_ok=True)
         return _mended(output, page.file.dest_uri)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         """The same for the pages made from a template alone (404.html)."""
+        if _incremental(config):  # written next, as new files (``on_files``)
+            for name in (template_name, f"{template_name}.gz"):  # sitemap.xml's copy too
+                (Path(config.site_dir) / name).unlink(missing_ok=True)
         if not template_name.endswith(".html"):
             return output_content
         return _mended(output_content, template_name)
@@ -167,6 +193,11 @@ def _index_quietly(site: Path, indexing: threading.Lock) -> None:
             index_site(site)
         except GeneratorError as exc:
             _PREVIEW_LOG.warning("search index: %s", exc)
+
+
+def _incremental(config: Any) -> bool:
+    """Whether this is an incremental build's builder, writing into its staging folder."""
+    return os.environ.get(INCREMENTAL) == str(Path(config.site_dir).resolve())
 
 
 def _mended(html: str, page: str) -> str:

@@ -22,13 +22,13 @@ from collections.abc import Callable, Sized
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from . import kinds, models
+from . import depends, kinds, models
 from .errors import DataError, Problem
 from .feeds import feed_files, service_ld
 from .load import strings
@@ -38,7 +38,7 @@ from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, T
 from .oruk import FEED_PAGE, api_files
 from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
-from .search import AGES, directory_files, facts, places, record
+from .search import AGES, directory_files, facts, found_words, places, record
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -86,6 +86,7 @@ def environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         bytecode_cache=COMPILED,
     )
+    env.context_class = depends.Reading  # each page's lookups written down (``_Made``)
     env.filters.update(
         tel=tel, long_date=long_date, month=month, headings_from=headings_from, plural=plural
     )
@@ -129,66 +130,244 @@ def render_site(
     passes through untouched. Files of ``content/`` that are not pages are copied as they are.
     """
     project = site.project
+    memo = memo or Memo()  # one for every page: they share their lines (``sanitise.inert``)
     table = routes(site)
     problems = check_names(project, table)
     if problems:
         raise DataError(problems)
+    found_words(site, memo)  # each service's thesaurus words, from the memo where it can
     common = _context(site, {r.path for r in table} | set(project.content))
-    bodies: dict[str, tuple[str, str, str | None, str]] = {}  # path: title, html, desc, banner
+    made = _Made(env, site, common, memo, zensical)
+    bodies: dict[str, _Body] = {}  # path: title, html (None if known), desc, banner
     checked: dict[str, str] = {}  # path: when the record it shows was last checked
     described: dict[str, dict[str, object]] = {}  # path: a service's JSON-LD
     for route in table:
-        html = _render(env, route.template, common.of(route.path, route.context))
         banner = f"Generated from {route.source} by the Local Offer generator: do not edit."
-        bodies[route.path] = (_title(html, route.path), html, None, banner)
+        bodies[route.path] = made.page(route.path, route.template, route.context, None, banner)
         reviewed = getattr(route.record[1], "last_reviewed", None) if route.record else None
         if isinstance(reviewed, date):
             checked[route.path] = long_date(reviewed)
-        if route.record and route.record[0] == "service":
+        if route.record and route.record[0] == "service" and memo.want_pages:
             described[route.path] = service_ld(route.record[1], site)
     by_path = {r.path: r for r in table}
     trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
     files: dict[str, bytes] = {}
     for name, item in project.content.items():
         if isinstance(item, models.Page):
-            html = _render(env, "content-page.html", common.of(name, {"content": item}))
             banner = f"Copied from content/{name}: edit that file, not this one."
-            bodies[name] = (item.title, html, item.description, banner)
+            page = made.page(name, "content-page.html", {"content": item}, item.title, banner)
+            bodies[name] = page._replace(description=item.description)
         else:
             files[name] = item
     files[BRAND_CSS] = brand_css(project.site.brand)
     files.update(api_files(list(site.services), project.vocabularies, project.site))
     files.update(feed_files(site))
     files.update(directory_files(site))
-    anchors = {path: set(_ID.findall(html)) for path, (_, html, _, _) in bodies.items()}
+    anchors = {path: body.anchors for path, body in bodies.items()}
     origins = _link_origins(project)
     pages: dict[str, bytes] = {}
-    for path, (title, html, description, banner) in bodies.items():
+    for path, (title, html, digest, _, description, banner) in bodies.items():
         try:
-            body = _inert(path, html, zensical, lambda t: _link_problem(t, anchors, files), memo)
+            problem = lambda t: _link_problem(t, anchors, files)  # noqa: E731
+            body = _inert(path, html, digest, zensical, problem, memo)
         except LinkError as exc:
             problems.append(_locate(exc, path, origins, project))
             continue
         except MarkupError as exc:
             problems.append(_markup_problem(exc, path, project))
             continue
-        meta = (checked.get(path), trails.get(path), described.get(path))
-        pages[path] = _page(title, description, banner, body, *meta)
+        if memo.want_pages:
+            meta = (checked.get(path), trails.get(path), described.get(path))
+            pages[path] = _page(title, description, banner, body, *meta)
+    memo.chunks.clear()  # a run's lines: hundreds of MB at a county's size, used up
     if problems:
         raise DataError(problems)
     pages.update(files)
     return pages
 
 
+class _Body(NamedTuple):
+    """A page as rendered: its title, its HTML (None when it is known from an earlier run,
+    whose body is kept: ``_Made``), the HTML's digest, its ids, description and banner."""
+
+    title: str
+    html: str | None
+    digest: bytes
+    anchors: frozenset[str]
+    description: str | None
+    banner: str
+
+
+depends.WALKED.add(Terms)  # the vocabularies' terms by id: digested as a record is
+
+#: The functions templates call whose calls a page's key follows (``depends``).
+_FOLLOWED = ("similar", "by_discipline", "for_audience", "search_record")
+
+
+class _Made:
+    """Each page's HTML: rendered, or, with a memo kept across runs, known from an earlier
+    run when every value it read and every call it made gives the same as then (``depends``:
+    its key). A page whose key cannot be worked out is rendered every time."""
+
+    def __init__(
+        self, env: jinja2.Environment, site: SiteModel, common: Context, memo: Memo, zensical: bool
+    ) -> None:
+        self.env, self.site, self.common, self.memo, self.zensical = (
+            env,
+            site,
+            common,
+            memo,
+            zensical,
+        )
+        self.digests = depends.Digests()
+        self.shared: dict[str, bytes] = {}
+        self.called: dict[tuple[str, tuple[object, ...]], bytes] = {}
+        self.functions: dict[str, Callable[..., Any]] = {
+            "similar": site.similar,
+            "by_discipline": site.by_discipline,
+            "for_audience": site.for_audience,
+            "search_record": lambda service: record(site, service),
+        }
+        self.records: dict[tuple[str, str], Any] = {
+            (type(r).__name__, r.id): r
+            for records in site.records.values()
+            for r in records
+            if isinstance(getattr(r, "id", None), str)
+        }
+        self.templates = _templates_digest(env) if memo.across_runs else b""
+
+    def page(
+        self, path: str, template: str, own: dict[str, Any], title: str | None, banner: str
+    ) -> _Body:
+        """The page ``path``, made with ``template`` from its route's values ``own``."""
+        values = self.common.of(path, own)
+        if self.memo.across_runs:
+            self.memo.used_rendered.add(path)
+            known = self.memo.rendered.get(path)
+            links = self.memo.links.get((path, self.zensical))
+            body = self.memo.bodies.get((path, self.zensical))
+            same = (
+                known is not None
+                and links is not None
+                and links[0] == known[4]
+                and (not self.memo.want_pages or (body is not None and body[0] == known[4]))
+            )
+            if (
+                known
+                and same
+                and known[0] == template
+                and self._key(path, template, values, own, known[2], known[3]) == known[1]
+            ):
+                found = title if title is not None else known[5]
+                return _Body(found, None, known[4], known[6], None, banner)
+        self.memo.rendered.pop(path, None)  # made again: what was known of it is not
+        reads = depends.Reads()
+        for name in _FOLLOWED:
+            values[name] = reads.calling(name, self.functions[name])
+        with depends.reading(reads):
+            html = _render(self.env, template, values)
+        found = title if title is not None else _title(html, path)
+        digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+        anchors = frozenset(_ID.findall(html))
+        if self.memo.across_runs:
+            names, calls = tuple(sorted(reads.names)), tuple(dict.fromkeys(reads.calls))
+            key = self._key(path, template, values, own, names, calls) if reads.cacheable else None
+            if key is not None:
+                self.memo.rendered[path] = (template, key, names, calls, digest, found, anchors)
+                self.memo.changed = True
+            else:
+                self.memo.used_rendered.discard(path)  # made every time: nothing kept
+        return _Body(found, html, digest, anchors, None, banner)
+
+    def _key(
+        self,
+        path: str,
+        template: str,
+        values: dict[str, Any],
+        own: dict[str, Any],
+        names: tuple[str, ...],
+        calls: tuple[tuple[str, tuple[object, ...]], ...],
+    ) -> bytes | None:
+        """The digest of what the page read (``names``) and what its calls gave, now."""
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(self.templates + f"{path}\0{template}\0".encode())
+        try:
+            for name in names:
+                hasher.update(name.encode() + b"=")
+                if name in _FOLLOWED or name == "url":
+                    continue  # the calls are followed below; url() is the same every run
+                if name in own or name == "page" or name not in self.common_names:
+                    hasher.update(self.digests.of(values.get(name, _MISSING)))
+                else:
+                    if name not in self.shared:
+                        self.shared[name] = self.digests.of(values[name])
+                    hasher.update(self.shared[name])
+            for name, tokens in calls:
+                hasher.update(f"{name}{tokens!r}".encode())
+                hasher.update(self._call(name, tokens))
+        except (depends.Undigestible, LookupError):
+            return None
+        return hasher.digest()
+
+    @property
+    def common_names(self) -> set[str]:
+        if not hasattr(self, "_common_names"):
+            self._common_names = set(self.common.of("", {}))
+        return self._common_names
+
+    def _call(self, name: str, tokens: tuple[object, ...]) -> bytes:
+        """The digest of what ``name(*tokens)`` gives now (``LookupError`` if one of the
+        records it was given is gone); once a run for each call (a service's card is on
+        many pages)."""
+        if (name, tokens) not in self.called:
+            self.called[name, tokens] = self._result(name, tokens)
+        return self.called[name, tokens]
+
+    def _result(self, name: str, tokens: tuple[object, ...]) -> bytes:
+        args = [self._value(t) for t in tokens]
+        if name == "search_record":  # the service, its thesaurus words, the terms
+            service = args[0]
+            words = found_words(self.site)[service.id]
+            return self.digests.of((service, words, self.site.terms))
+        return self.digests.of(self.functions[name](*args))
+
+    def _value(self, token: object) -> Any:
+        if isinstance(token, tuple) and token[0] == "record":
+            return self.records[token[1], token[2]]
+        if isinstance(token, tuple) and token[0] == "list":
+            return [self._value(t) for t in token[1]]
+        return token
+
+
+#: What a template looks up that no one gave it (``searchable is not defined``).
+_MISSING = ("missing",)
+
+
+def _templates_digest(env: jinja2.Environment) -> bytes:
+    """Every template the pages can use, ours and the site's ``theme/`` ones, as digests."""
+    hasher = hashlib.blake2b(digest_size=16)
+    assert env.loader is not None
+    for name in sorted(env.loader.list_templates()):
+        source, filename, _ = env.loader.get_source(env, name)
+        hasher.update(f"{name}\0{filename}\0".encode() + source.encode() + b"\0")
+    return hasher.digest()
+
+
 def _inert(
-    path: str, html: str, zensical: bool, problem: Callable[[str], str], memo: Memo | None
+    path: str,
+    html: str | None,
+    digest: bytes,
+    zensical: bool,
+    problem: Callable[[str], str],
+    memo: Memo,
 ) -> str:
     """``inert(html)`` for the page ``path``; ``problem(target)`` says what is wrong with a
     ``site:`` link (empty if nothing), and a wrong one raises ``LinkError``.
 
-    A memo kept across runs (a preview's, which renders every page again after each save)
-    gives back the body made last time of the same HTML, so only the pages whose HTML
-    changed are re-serialised; a single run keeps no body.
+    A memo kept across runs (a preview's, or the project's cache) gives back the body made
+    last time of the same HTML (by ``digest``; ``html`` is None when ``_Made`` knew the page
+    from then), so only the pages whose HTML changed are written again; a single run keeps
+    no body.
     """
     targets: list[str] = []
 
@@ -198,18 +377,29 @@ def _inert(
         targets.append(target)
         return relative_url(path, target, from_source=zensical)
 
-    if memo is None or not memo.across_runs:
-        return inert(html, resolve, refused)
-    digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
-    known = memo.bodies.get((path, zensical))
+    if not memo.across_runs:
+        assert html is not None
+        return inert(html, resolve, refused, memo.chunks)
+    key = (path, zensical)
+    memo.used_bodies.add(key)
+    known = memo.links.get(key)
     if known and known[0] == digest:
-        for target in known[2]:  # its links may lead nowhere now
+        for target in known[1]:  # its links may lead nowhere now
             if found := problem(target):
                 raise LinkError(target, found)
-        return known[1]
-    body = inert(html, resolve, refused)
-    memo.bodies[path, zensical] = (digest, body, tuple(targets))
-    return body
+        body = memo.bodies.get(key)
+        if not memo.want_pages:
+            return ""  # only its problems were wanted
+        if body and body[0] == digest:
+            return body[1]
+    assert html is not None  # a page not rendered was known, with its body
+    written = inert(html, resolve, refused, memo.chunks)
+    memo.links[key] = (digest, tuple(targets))
+    memo.changed = True
+    if memo.want_pages:
+        memo.bodies[key] = (digest, written)
+        memo.bodies_changed = True
+    return written
 
 
 @dataclass(frozen=True)
@@ -292,7 +482,7 @@ def _unescape(text: str) -> str:
     return " ".join(htmllib.unescape(text).split())
 
 
-def _link_problem(target: str, anchors: dict[str, set[str]], files: dict[str, bytes]) -> str:
+def _link_problem(target: str, anchors: dict[str, frozenset[str]], files: dict[str, bytes]) -> str:
     path, _, fragment = target.partition("#")
     path, fragment = unquote(path), unquote(fragment)
     if path in files and not fragment:
@@ -417,7 +607,7 @@ def brand_css(brand: models.Brand) -> bytes:
 
 
 def _breadcrumbs(
-    route: Route, table: dict[str, Route], bodies: dict[str, tuple[str, str, str | None, str]]
+    route: Route, table: dict[str, Route], bodies: dict[str, _Body]
 ) -> list[tuple[str, str]]:
     """The trail from the home page to a deep page's parent (GOV.UK's breadcrumbs): each
     page's heading and address (``url_of``: a route's, so never made from what staff

@@ -19,12 +19,14 @@ and reports those that lead nowhere.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import string
 from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
@@ -95,6 +97,7 @@ def markdown_html(value: str, *, page: str | None = None, memo: Memo | None = No
     preview converts again only the fields that changed.
     """
     memo = memo or Memo()
+    memo.used_html.add((value, page))
     if (value, page) in memo.html:
         return memo.html[value, page]
     source = _limit_brackets(value)
@@ -117,6 +120,7 @@ def markdown_html(value: str, *, page: str | None = None, memo: Memo | None = No
         link_rel=None,
         strip_comments=True,
     )
+    memo.changed = True
     memo.html[value, page] = _HREF.sub(lambda m: _site_link(m, page), clean)
     return memo.html[value, page]
 
@@ -206,6 +210,7 @@ def url_of(path: str) -> str:
     return f"{stem}/"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a county's lists link the same pages often
 def relative_url(page: str, target: str, *, from_source: bool = False) -> str:
     """The link from docs file ``page`` to docs file ``target`` (``#anchor`` kept).
 
@@ -225,6 +230,31 @@ def relative_url(page: str, target: str, *, from_source: bool = False) -> str:
     return rel + anchor
 
 
+def _start_tag(
+    tag: str,
+    attrs: Attrs,
+    resolve: Callable[[str], str],
+    refuse: Callable[[str, Attrs], list[str]],
+) -> str:
+    """One start tag as ``inert`` writes it: ``site:`` links resolved, refused markup
+    raising ``MarkupError``, every value encoded."""
+    written: Attrs = []
+    for name, value in attrs:
+        if name == "markdown" or not _ATTR_NAME.fullmatch(name):
+            continue  # never let a builder's md_in_html parse the inside again
+        if value is not None and name in _LINKS and value.startswith("site:"):
+            target, mark, query = value[len("site:") :].partition("?")
+            value = resolve(target) + mark + query
+        written.append((name, value))
+    if wrong := refuse(tag, written):
+        shown = "".join(f" {k}" + ("" if v is None else f'="{v[:40]}"') for k, v in written)
+        raise MarkupError(f"<{tag}{shown}>", wrong[0])
+    parts = [f"<{tag}"]
+    for name, value in written:
+        parts.append(f" {name}" if value is None else f' {name}="{encode(value)}"')
+    return "".join(parts) + ">"
+
+
 class _Writer(HTMLParser):
     """Re-serialise HTML with every text and attribute value encoded (see ``encode``)."""
 
@@ -238,21 +268,7 @@ class _Writer(HTMLParser):
         self.pre = 0  # inside <pre>, line breaks are kept (as &#10;)
 
     def handle_starttag(self, tag: str, attrs: Attrs) -> None:
-        written: Attrs = []
-        for name, value in attrs:
-            if name == "markdown" or not _ATTR_NAME.fullmatch(name):
-                continue  # never let a builder's md_in_html parse the inside again
-            if value is not None and name in _LINKS and value.startswith("site:"):
-                target, mark, query = value[len("site:") :].partition("?")
-                value = self.resolve(target) + mark + query
-            written.append((name, value))
-        if wrong := self.refuse(tag, written):
-            shown = "".join(f" {k}" + ("" if v is None else f'="{v[:40]}"') for k, v in written)
-            raise MarkupError(f"<{tag}{shown}>", wrong[0])
-        parts = [f"<{tag}"]
-        for name, value in written:
-            parts.append(f" {name}" if value is None else f' {name}="{encode(value)}"')
-        self.out.append("".join(parts) + ">")
+        self.out.append(_start_tag(tag, attrs, self.resolve, self.refuse))
         if tag == "pre":
             self.pre += 1
 
@@ -276,7 +292,10 @@ _LINKS = ("href", "src", "action", "data-site-root")
 
 
 def inert(
-    html: str, resolve: Callable[[str], str], refuse: Callable[[str, Attrs], list[str]]
+    html: str,
+    resolve: Callable[[str], str],
+    refuse: Callable[[str, Attrs], list[str]],
+    chunks: Chunks | None = None,
 ) -> str:
     """``html`` as one line that a markdown builder passes through as it is (module doc).
 
@@ -284,14 +303,85 @@ def inert(
     block to every markdown parser, with no blank line inside to end it early.
     ``resolve`` maps the path of each ``site:`` link to the URL to write, raising
     ``LinkError`` for one that leads nowhere; ``refuse`` says what is wrong with a tag the
-    page may not hold (``markup.refused``), which raises ``MarkupError``.
+    page may not hold (``markup.refused``), which raises ``MarkupError``. ``chunks``, kept
+    by the caller from page to page with the same ``refuse``, remembers how each line was
+    written (``_by_line``).
     """
-    writer = _Writer(resolve, refuse)
-    if not plain(html, writer):  # anything unusual: the standard library's parser, slowly
+    body = _by_line(html, resolve, refuse, chunks) if chunks is not None else None
+    if body is None:
         writer = _Writer(resolve, refuse)
-        writer.feed(html)
-        writer.close()
-    return '<div class="lo-body" id="lo-main">' + "".join(writer.out) + "</div>"
+        if not plain(html, writer):  # anything unusual: the standard library's parser, slowly
+            writer = _Writer(resolve, refuse)
+            writer.feed(html)
+            writer.close()
+        body = "".join(writer.out)
+    return '<div class="lo-body" id="lo-main">' + body + "</div>"
+
+
+class _Link(NamedTuple):
+    """A start tag holding a ``site:`` link: written for each page, as the link differs."""
+
+    tag: str
+    attrs: Attrs
+
+
+#: How each line of a page was written: by (the line, whether inside ``<pre>``), its parts
+#: (text, or a tag with a link to write for the page at hand) and the ``<pre>`` depth after.
+Chunks = dict[tuple[str, int], tuple[tuple[str | _Link, ...], int]]
+
+
+class _Recorder(_Writer):
+    """A writer that keeps each tag with a ``site:`` link as a ``_Link`` to write later."""
+
+    def handle_starttag(self, tag: str, attrs: Attrs) -> None:
+        if any(v is not None and n in _LINKS and v.startswith("site:") for n, v in attrs):
+            self.out.append(_Link(tag, attrs))  # type: ignore[arg-type]
+            if tag == "pre":
+                self.pre += 1
+        else:
+            super().handle_starttag(tag, attrs)
+
+
+def _by_line(
+    html: str,
+    resolve: Callable[[str], str],
+    refuse: Callable[[str, Attrs], list[str]],
+    chunks: Chunks,
+) -> str | None:
+    """``inert``'s body, written a line at a time, each line remembered in ``chunks``.
+
+    The pages of a county repeat most of their lines (a service's card is on several lists,
+    a heading on every page), so each distinct line is read once a run. A line here ends
+    just before a ``<`` that begins the next; a tag or a text never spans two of them, as
+    text ends at a ``<``, and a line cut inside a quoted attribute's value does not read as
+    plain HTML, which makes the whole page go the usual way (None). A remembered line's
+    markup was checked when it was first read; its links are written, and checked, for
+    each page. ``test_sanitise`` holds this to the same output as the usual way.
+    """
+    out: list[str] = []
+    pre = 0
+    lines = html.split("\n<")
+    last = len(lines) - 1
+    for number, piece in enumerate(lines):
+        line = ("<" if number else "") + piece + ("\n" if number < last else "")
+        known = chunks.get((line, pre))
+        if known is None:
+            recorder = _Recorder(resolve, refuse)
+            recorder.pre = pre
+            try:
+                if not plain(line, recorder):
+                    return None
+            except MarkupError:  # raised the usual way, after the links before it
+                return None
+            known = (tuple(recorder.out), recorder.pre)
+            chunks[line, pre] = known
+        parts, pre = known
+        for part in parts:
+            if isinstance(part, _Link):
+                out.append(_start_tag(part.tag, part.attrs, resolve, refuse))
+            else:
+                out.append(part)
+    return "".join(out)
 
 
 #: The plain HTML that templates and the markdown cleaner write: tags with quoted

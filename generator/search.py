@@ -25,6 +25,7 @@ from __future__ import annotations
 import errno
 import functools
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -40,6 +41,7 @@ import yaml
 
 from . import kinds, models
 from .errors import BuildError
+from .memo import Memo
 from .model import ShownService, SiteModel, Terms, long_date
 from .sanitise import url_of
 
@@ -234,15 +236,35 @@ def groups(terms: Terms) -> list[Group]:
 def held(texts: list[str], known: list[Group]) -> list[Group]:
     """The groups of ``known`` that one of ``texts`` holds a word or phrase of: whole, in
     any case, with or without a plural "s" or "es"."""
-    longest = max((p.count(" ") + 1 for g in known for p in _phrases(g.words)), default=0)
-    phrases: set[str] = set()
-    for text in texts:
-        words = _plain(text).split()
-        for n in range(1, longest + 1):
-            for i in range(len(words) - n + 1):
-                *start, last = words[i : i + n]
-                phrases.update(" ".join([*start, end]) for end in _singular(last))
-    return [g for g in known if not phrases.isdisjoint(_phrases(g.words))]
+    return Holder(known).held(texts)
+
+
+class Holder:
+    """``held`` for many texts against the same groups: each phrase of the groups is
+    looked up in the texts' phrases, rather than each group compared in turn."""
+
+    def __init__(self, known: list[Group]) -> None:
+        self.known = known
+        self.by_phrase: dict[str, list[int]] = {}
+        for number, group in enumerate(known):
+            for phrase in _phrases(group.words):
+                self.by_phrase.setdefault(phrase, []).append(number)
+        self.longest = max((p.count(" ") + 1 for p in self.by_phrase), default=0)
+
+    def held(self, texts: list[str]) -> list[Group]:
+        return [self.known[number] for number in self.numbers(texts)]
+
+    def numbers(self, texts: list[str]) -> tuple[int, ...]:
+        """The places in ``known`` of the groups ``texts`` hold, in order."""
+        found: set[int] = set()
+        for text in texts:
+            words = _plain(text).split()
+            for n in range(1, self.longest + 1):
+                for i in range(len(words) - n + 1):
+                    *start, last = words[i : i + n]
+                    for end in _singular(last):
+                        found.update(self.by_phrase.get(" ".join([*start, end]), ()))
+        return tuple(sorted(found))
 
 
 #: The last site's words by service id (``found_words``), kept while its pages render
@@ -250,19 +272,34 @@ def held(texts: list[str], known: list[Group]) -> list[Group]:
 _FOUND: list[tuple[weakref.ref[SiteModel], dict[str, list[str]]]] = []
 
 
-def found_words(site: SiteModel) -> dict[str, list[str]]:
+def found_words(site: SiteModel, memo: Memo | None = None) -> dict[str, list[str]]:
     """Each service's words from the thesaurus (``groups``): every word of each group
     that its terms, its name or its one-line summary hold a word of; and of each group
     that no running service holds a word of, but is ``within`` one it holds."""
     if _FOUND and _FOUND[0][0]() is site:
         return _FOUND[0][1]
     known = groups(site.terms)
+    holder = Holder(known)
     terms = site.terms
+    # A memo kept across runs remembers the groups each service's words hold, by the words
+    # and the groups (their digest): a run after an edit reads only the edited services.
+    kept = memo.held if memo is not None and memo.across_runs else None
+    groups_digest = hashlib.blake2b(repr(known).encode(), digest_size=16).digest()
     direct: dict[str, list[Group]] = {}
     for s in site.services:
         used = [terms.disciplines[s.discipline], *(terms.needs[i] for i in s.needs)]
         own = [w for t in used for w in (t.name, t.plain or "", *t.synonyms) if w]
-        direct[s.id] = held([*own, s.name, s.one_line], known)
+        texts = (*own, s.name, s.one_line)
+        if kept is None:
+            direct[s.id] = holder.held(list(texts))
+            continue
+        key = (groups_digest, texts)
+        assert memo is not None
+        memo.used_held.add(key)
+        if key not in kept:
+            kept[key] = holder.numbers(list(texts))
+            memo.changed = True
+        direct[s.id] = [known[i] for i in kept[key]]
     anywhere = {g.about for s in site.services if s.is_running for g in direct[s.id]}
     missing = [g for g in known if g.within and g.about not in anywhere]
     found: dict[str, list[str]] = {}

@@ -41,8 +41,8 @@ class Project:
     coverage: models.Coverage = field(default_factory=models.Coverage)
     #: The data files read, by path under data/ (``services.yaml``, ``services/acme.yaml``).
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
-    #: Every markdown field, with where it was typed: link problems found when pages are
-    #: put together are reported there.
+    #: Every markdown field that links to a page of the site, with where it was typed: link
+    #: problems found when pages are put together are reported there.
     prose: list[tuple[models.Prose, Problem]] = field(
         default_factory=list, repr=False, compare=False
     )
@@ -270,9 +270,11 @@ def _page(name: str, page: ContentPage, problems: list[Problem], memo: Memo) -> 
 
 
 def _prose(value: Any, source: Source, loc: Loc = ()) -> Iterator[tuple[models.Prose, Problem]]:
-    """Each markdown field of ``value``, with where it was typed."""
+    """Each markdown field of ``value`` with a link to a page of the site, with where it
+    was typed (worked out only for those: it takes time, and most fields have none)."""
     if isinstance(value, models.Prose):
-        yield value, source.problem(loc, "")
+        if 'href="site:' in value.html:
+            yield value, source.problem(loc, "")
     elif isinstance(value, BaseModel):
         for key in type(value).model_fields:
             yield from _prose(getattr(value, key), source, (*loc, key))

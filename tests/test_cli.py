@@ -39,7 +39,7 @@ BAD_PROJECT_STDERR = (
 
 
 def test_check_on_valid_data_prints_ok_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--root", str(MINIMAL), "--today", "2026-04-01", "check"]) == 0
+    assert main(["--root", str(MINIMAL), "--today", "2026-04-01", "check", "--no-cache"]) == 0
     out, err = capsys.readouterr()
     assert out == "ok: 2 services and every other record are valid\n"
     assert err == ""
@@ -56,7 +56,7 @@ REVIEW_WARNING = (
 
 
 def test_warnings_are_shown_but_pass_without_strict(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--root", str(MINIMAL), "--today", "2026-11-23", "check"]) == 0
+    assert main(["--root", str(MINIMAL), "--today", "2026-11-23", "check", "--no-cache"]) == 0
     out, err = capsys.readouterr()
     assert out == "ok: 2 services and every other record are valid, with 1 warning\n"
     assert err == f"{SURVEY_WARNING}\n"
@@ -65,7 +65,10 @@ def test_warnings_are_shown_but_pass_without_strict(capsys: pytest.CaptureFixtur
 def test_check_strict_fails_on_stale_entries_and_missing_outcomes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["--root", str(MINIMAL), "--today", "2027-09-15", "check", "--strict"]) == 1
+    assert (
+        main(["--root", str(MINIMAL), "--today", "2027-09-15", "check", "--no-cache", "--strict"])
+        == 1
+    )
     out, err = capsys.readouterr()
     assert out == ""
     assert err == f"{REVIEW_WARNING}\n{SURVEY_WARNING}\n2 warnings; --strict fails on warnings.\n"
@@ -74,7 +77,10 @@ def test_check_strict_fails_on_stale_entries_and_missing_outcomes(
 def test_check_strict_passes_when_everything_is_current(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["--root", str(MINIMAL), "--today", "2026-04-01", "check", "--strict"]) == 0
+    assert (
+        main(["--root", str(MINIMAL), "--today", "2026-04-01", "check", "--no-cache", "--strict"])
+        == 0
+    )
 
 
 def test_check_on_bad_data_lists_every_problem_then_a_count_and_exits_1(
@@ -138,7 +144,7 @@ def test_bad_today_setting_is_a_problem_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LOCAL_OFFER_TODAY", "23/11/2026")
-    assert main(["--root", str(MINIMAL), "check"]) == 1
+    assert main(["--root", str(MINIMAL), "check", "--no-cache"]) == 1
     assert capsys.readouterr().err == (
         "LOCAL_OFFER_TODAY:1: '23/11/2026' is not a date written as YYYY-MM-DD\n"
         "1 problem found; nothing was built.\n"

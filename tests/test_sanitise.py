@@ -29,7 +29,7 @@ def anything(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
     return []
 
 
-def parsed(html: str) -> str:
+def parsed(html: str, resolve: Any = resolve) -> str:
     """What ``inert`` writes when the standard library's parser reads ``html``."""
     writer = _Writer(resolve, anything)
     writer.feed(html)
@@ -41,11 +41,12 @@ def test_every_page_of_the_sample_is_read_plainly_and_written_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[str] = []
+    chunks: dict[Any, Any] = {}  # every page's lines, as a run remembers them
 
-    def spy(html: str, resolve: Any, refuse: Any) -> str:
+    def spy(html: str, resolve: Any, refuse: Any, chunks: Any = None) -> str:
         assert refuse is refused  # every page is held to the allow-list
         seen.append(html)
-        return inert(html, resolve, refuse)
+        return inert(html, resolve, refuse, chunks)
 
     monkeypatch.setattr(render, "inert", spy)
     pages = check(ROOT, TODAY).pages
@@ -53,6 +54,7 @@ def test_every_page_of_the_sample_is_read_plainly_and_written_the_same(
     for html in seen:
         assert plain(html, _Writer(resolve, refused)), html[:300]  # the fast reading
         assert inert(html, resolve, refused) == parsed(html)
+        assert inert(html, resolve, refused, chunks) == parsed(html)  # a line at a time
 
 
 #: Pieces of HTML, well-formed and not, that the two readings might take differently.
@@ -65,6 +67,7 @@ PIECES = [
     "<td\nrowspan=\"2\">", "<x-y data-a=\"1\" data-b=\"&quot;\">", "<p \n>", "</p \n>",
     "<a href=\"a\"title=\"b\">", "<a href=x>", "<on:x>", "<p onclick=\"alert(1)\">",
     "<p data-x='[{\"a\": \"&amp;\"}]'>", "<p data-x=''>", "<a href='site:index.md'>",
+    "\n<p>", "\n<a href=\"site:a.md\">", "<p title=\"a\n<b\">", "\n<pre>", "\n</pre>",
 ]  # fmt: skip
 
 
@@ -72,3 +75,17 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
 def test_both_readings_write_the_same_for_any_mix_of_pieces(html: str) -> None:
     assert inert(html, resolve, anything) == parsed(html)
+
+
+#: Lines remembered from one call to the next, as a run's pages share them (``Memo.chunks``).
+SHARED: dict[Any, Any] = {}
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_writing_a_line_at_a_time_writes_the_same_with_what_earlier_pages_left(html: str) -> None:
+    """``inert`` with ``chunks`` (lines remembered across pages, links written for each
+    page) writes what the standard library's reading does, for lines met before or not."""
+    assert inert(html, resolve, anything, SHARED) == parsed(html)
+    elsewhere = lambda target: f"/other/{target}"  # noqa: E731  # another page's links
+    assert inert(html, elsewhere, anything, SHARED) == parsed(html, elsewhere)

@@ -1,0 +1,185 @@
+"""The project's own cache, in ``build/cache/``: what one ``check`` or ``build`` worked out
+that the next can use again, so a one-record edit is not a run from nothing.
+
+What is kept is a ``Memo`` (``memo``), whose every entry is found again only by the content
+it was made from: a data file's text and what parsing it gave, a markdown text and its clean
+HTML, a page's HTML (by digest) and the inert body written from it. Nothing is trusted for
+being in the cache: a file whose text changed is parsed again, a page whose HTML changed is
+written again, and every check across records runs on the whole set each time. So a cache
+can only save work, never change what a run finds or makes; ``test_cache`` holds a warm run
+to the problems and the pages of a cold one.
+
+The file starts with a line naming the format, then a digest of what made it (this
+generator's code and templates, the installed libraries' versions, Python's, the project's
+folder) and an HMAC of the rest under a key kept beside it. A cache that is corrupt (cut
+short, changed), stale (another version of the generator) or foreign (another project's, or
+one written without the key) does not match and is ignored, then replaced, and the run is a
+cold one: it is never read. ``--no-cache`` neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.metadata
+import os
+import pickle
+import secrets
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .memo import Memo
+from .write import refuse_links
+
+CACHE_DIR = Path("build") / "cache"
+#: The first line of a cache file; a new layout of what is kept gets a new number.
+MAGIC = b"local-offer-cache 1\n"
+#: The libraries whose versions change what a run makes (a parser's, a converter's output).
+LIBRARIES = ("PyYAML", "Markdown", "Jinja2", "MarkupSafe", "nh3", "pydantic", "pydantic_core")
+_MEMO, _BODIES = "memo.pickle", "bodies.pickle"
+
+
+@cache
+def _generator_digest() -> bytes:
+    """What made the cache: every file of the generator package (code, templates, word
+    lists), the libraries' versions and Python's. Read once a process."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(sys.version.encode())
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted(files):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\n".encode())
+    return digest.digest()
+
+
+def made_by(root: Path) -> bytes:
+    """The digest a cache of ``root`` must carry: the generator's, and the project's folder."""
+    return hashlib.sha256(_generator_digest() + str(root.resolve()).encode()).digest()
+
+
+def _key(folder: Path) -> bytes:
+    """The cache's key (made once, kept beside it, readable only by its owner), with which
+    each cache file is signed, so a file this project's runs did not write is never read."""
+    path = folder / "key"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(path, flags)
+        with os.fdopen(handle, "rb") as file:
+            key = file.read(64)
+        if len(key) == 32:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_bytes(32)
+    _write(folder, "key", key)
+    return key
+
+
+def load_memo(root: Path, *, bodies: bool = True) -> Memo:
+    """The memo the last run left, or a new one if there is none that can be trusted;
+    with the pages' bodies only if asked (a run that puts no page together needs none)."""
+    folder = root / CACHE_DIR
+    try:
+        refuse_links(root, "build", CACHE_DIR.as_posix())
+        kept = _load(folder, _MEMO, root)
+        found = _load(folder, _BODIES, root) if kept is not None and bodies else None
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError):
+        kept = found = None  # unreadable: a cold run, and a new cache after it
+    memo = Memo(across_runs=True)
+    if kept is not None:
+        memo.parsed, memo.html, memo.rendered = kept["parsed"], kept["html"], kept["rendered"]
+        memo.links, memo.held = kept["links"], kept["held"]
+        memo.bodies = found if isinstance(found, dict) else {}
+    return memo
+
+
+def _load(folder: Path, name: str, root: Path) -> Any:
+    """What the cache file ``name`` holds, if it is this project's own (see the module's
+    docstring); else None. Only a file signed with the project's key is unpickled."""
+    data = _read(folder / name)
+    if data is None or not data.startswith(MAGIC):
+        return None
+    body = memoryview(data)[len(MAGIC) :]
+    made, signature, payload = bytes(body[:32]), bytes(body[32:64]), body[64:]
+    if made != made_by(root):  # stale or foreign: another generator, another project
+        return None
+    if not hmac.compare_digest(signature, _signature(_key(folder), made, payload)):
+        return None  # corrupt, or not written by this project's runs
+    return pickle.loads(payload)  # signed with this project's key: written by its runs
+
+
+def _signature(key: bytes, made: bytes, payload: bytes | memoryview) -> bytes:
+    """A keyed BLAKE2b of the file (an HMAC's guarantee, at twice SHA-256's speed)."""
+    mac = hashlib.blake2b(key=key, digest_size=32)
+    mac.update(made)
+    mac.update(payload)
+    return mac.digest()
+
+
+def save_memo(root: Path, memo: Memo) -> None:
+    """Keep what this run used (and only that: entries of files and pages that are gone,
+    and of texts since changed, are dropped) for the next run; atomically, so a run killed
+    midway leaves the old cache or the new one, never half of one. The pages' bodies, most
+    of it, are a file of their own, written only by a run that puts pages together
+    (``Memo.want_pages``) and only when one changed."""
+    refuse_links(root, "build", CACHE_DIR.as_posix())
+    folder = root / CACHE_DIR
+    same = (len(memo.used_parsed), len(memo.used_html), len(memo.used_rendered)) == (
+        len(memo.parsed),
+        len(memo.html),
+        len(memo.rendered),
+    ) and (len(memo.used_bodies), len(memo.used_held)) == (len(memo.links), len(memo.held))
+    folder.mkdir(parents=True, exist_ok=True)
+    if not same or memo.changed or not (folder / _MEMO).is_file():
+        _save(folder, _MEMO, root, {
+            "parsed": {k: v for k, v in memo.parsed.items() if k in memo.used_parsed},
+            "html": {k: v for k, v in memo.html.items() if k in memo.used_html},
+            "rendered": {k: v for k, v in memo.rendered.items() if k in memo.used_rendered},
+            "links": {k: v for k, v in memo.links.items() if k in memo.used_bodies},
+            "held": {k: v for k, v in memo.held.items() if k in memo.used_held},
+        })  # fmt: skip
+        memo.changed = False  # the cache now holds what the memo holds
+    if memo.want_pages and (
+        memo.bodies_changed
+        or len(memo.used_bodies) != len(memo.bodies)
+        or not (folder / _BODIES).is_file()
+    ):
+        kept_bodies = {k: memo.bodies[k] for k in memo.used_bodies if k in memo.bodies}
+        _save(folder, _BODIES, root, kept_bodies)
+        memo.bodies_changed = False
+
+
+def _save(folder: Path, name: str, root: Path, kept: object) -> None:
+    payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    made = made_by(root)
+    _write(folder, name, MAGIC + made + _signature(_key(folder), made, payload) + payload)
+
+
+def _read(path: Path) -> bytes | None:
+    """A cache file's bytes, never through a link; None when there is none."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        return file.read()
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    """Write ``folder/name`` whole or not at all: a new file, then renamed over the old."""
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(tmp, folder / name)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,503 @@
+"""The project's cache in ``build/cache/`` (``generator.cache``, ``build.Built``): a warm run
+finds exactly the problems and makes exactly the pages of a cold one; a cache that is
+corrupt, stale or foreign is ignored (and never unpickled) then replaced; ``--no-cache``
+neither reads nor writes it; an incremental build is byte for byte the clean one and never
+writes into the published site.
+
+Every test works on a copy of ``tests/fixtures/minimal`` (a check takes milliseconds, a
+build of it with the sample's theme about a second). A cache is warmed in place: one copied
+to another folder is another project's (the folder is part of its digest), so it is foreign.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import random
+import re
+import shutil
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+
+import generator.cache
+from generator.cache import CACHE_DIR, MAGIC, load_memo, made_by
+from generator.cli import main
+from generator.errors import DataError
+from generator.pipeline import Outcome, run
+
+from .conftest import ROOT, TODAY, copy_project, write_project
+from .test_validate import MISTAKES, edited, fixture_text
+
+MEMO = CACHE_DIR / "memo.pickle"
+KEY = CACHE_DIR / "key"
+
+
+def check(root: Path, *, cache: bool) -> Outcome:
+    return run(root, TODAY, until="check", cache=cache)
+
+
+def found(root: Path, *, cache: bool) -> list[str]:
+    """The problems a check of ``root`` raises, as people read them."""
+    with pytest.raises(DataError) as info:
+        check(root, cache=cache)
+    return [str(problem) for problem in info.value.problems]
+
+
+def shown(outcome: Outcome) -> tuple[dict[str, bytes], list[str]]:
+    """What a passing run gives: its pages and its warnings."""
+    return outcome.pages, [str(w) for w in outcome.warnings]
+
+
+def data_file(root: Path, name: str) -> Path:
+    return root / "data" / f"{name}.yaml"
+
+
+# --- 1. a warm check finds exactly what a cold one finds -----------------------------------
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), MISTAKES)
+def test_a_warm_check_reports_each_mistake_as_a_cold_one(
+    tmp_path: Path, name: str, old: str, new: str, expected: list[str]
+) -> None:
+    root = write_project(tmp_path)
+    cold = shown(check(root, cache=False))
+    assert shown(check(root, cache=True)) == cold  # warms the cache, in place
+    assert load_memo(root).parsed  # ... which the next run reads
+
+    data_file(root, name).write_text(edited(name, old, new), encoding="utf-8")
+    assert found(root, cache=True) == expected  # the file parsed again, the rest from cache
+    assert found(root, cache=True) == expected  # the mistaken file's parse now from cache too
+    assert found(root, cache=False) == expected
+
+    data_file(root, name).write_text(fixture_text(name), encoding="utf-8")  # undone
+    assert shown(check(root, cache=True)) == cold
+    assert shown(check(root, cache=True)) == cold
+    assert shown(check(root, cache=False)) == cold
+
+
+# --- 2. a cache that cannot be trusted is ignored, then replaced ---------------------------
+
+
+def truncated(root: Path) -> None:
+    memo = root / MEMO
+    data = memo.read_bytes()
+    memo.write_bytes(data[: len(data) // 2])
+
+
+def cut_in_the_header(root: Path) -> None:
+    memo = root / MEMO
+    memo.write_bytes(memo.read_bytes()[: len(MAGIC) + 40])
+
+
+def emptied(root: Path) -> None:
+    (root / MEMO).write_bytes(b"")
+
+
+def flipped_in_the_payload(root: Path) -> None:
+    memo = root / MEMO
+    data = bytearray(memo.read_bytes())
+    data[len(MAGIC) + 64 + (len(data) - len(MAGIC) - 64) // 2] ^= 0x01
+    memo.write_bytes(bytes(data))
+
+
+def flipped_in_the_signature(root: Path) -> None:
+    memo = root / MEMO
+    data = bytearray(memo.read_bytes())
+    data[len(MAGIC) + 40] ^= 0x80
+    memo.write_bytes(bytes(data))
+
+
+def another_key(root: Path) -> None:
+    (root / KEY).write_bytes(os.urandom(32))
+
+
+def no_key(root: Path) -> None:
+    (root / KEY).unlink()
+
+
+def another_format(root: Path) -> None:
+    memo = root / MEMO
+    memo.write_bytes(b"local-offer-cache 0\n" + memo.read_bytes()[len(MAGIC) :])
+
+
+def stale_header(root: Path) -> None:
+    """Another generator's cache, made by editing the digest in its header."""
+    memo = root / MEMO
+    data = bytearray(memo.read_bytes())
+    assert bytes(data[len(MAGIC) : len(MAGIC) + 32]) == made_by(root)
+    data[len(MAGIC) + 5] ^= 0xFF
+    memo.write_bytes(bytes(data))
+
+
+SPOILED: dict[str, Callable[[Path], None]] = {
+    "truncated": truncated,
+    "cut-in-the-header": cut_in_the_header,
+    "empty": emptied,
+    "flipped-in-the-payload": flipped_in_the_payload,
+    "flipped-in-the-signature": flipped_in_the_signature,
+    "another-key": another_key,
+    "no-key": no_key,
+    "another-format": another_format,
+    "stale-header": stale_header,
+}
+
+
+def assert_ignored_then_replaced(root: Path, mistaken: bool) -> None:
+    """``root``'s cache is not read; a cached run gives what a cold one gives, raises
+    nothing else, and leaves a cache the next run reads."""
+    assert (root / MEMO).exists()
+    assert load_memo(root).parsed == {}  # not trusted: nothing of it is used
+    if mistaken:
+        cold_problems = found(root, cache=False)
+        assert found(root, cache=True) == cold_problems
+    else:
+        cold = shown(check(root, cache=False))
+        assert shown(check(root, cache=True)) == cold
+    assert load_memo(root).parsed  # replaced by a valid one
+    if mistaken:
+        assert found(root, cache=True) == cold_problems
+    else:
+        assert shown(check(root, cache=True)) == cold
+
+
+def project(tmp_path: Path, mistaken: bool) -> Path:
+    """The minimal project, valid or with one mistake in services.yaml."""
+    if not mistaken:
+        return write_project(tmp_path)
+    return write_project(tmp_path, services=edited("services", "min_age: 2", "min_age: two"))
+
+
+@pytest.mark.parametrize("mistaken", [False, True], ids=["valid", "mistaken"])
+@pytest.mark.parametrize("spoil", SPOILED.values(), ids=SPOILED.keys())
+def test_a_corrupt_cache_is_ignored_then_replaced(
+    tmp_path: Path, spoil: Callable[[Path], None], mistaken: bool
+) -> None:
+    root = project(tmp_path, mistaken)
+    with pytest.raises(DataError) if mistaken else nullcontext():
+        check(root, cache=True)
+    assert load_memo(root).parsed  # warm: this cache would be read
+    spoil(root)
+    assert_ignored_then_replaced(root, mistaken)
+
+
+@pytest.mark.parametrize("mistaken", [False, True], ids=["valid", "mistaken"])
+def test_a_cache_written_by_another_generator_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mistaken: bool
+) -> None:
+    root = project(tmp_path, mistaken)
+    with monkeypatch.context() as patch:
+        patch.setattr(generator.cache, "_generator_digest", lambda: b"another generator")
+        with pytest.raises(DataError) if mistaken else nullcontext():
+            check(root, cache=True)
+        assert load_memo(root).parsed  # that generator reads its own cache
+    assert_ignored_then_replaced(root, mistaken)
+
+
+@pytest.mark.parametrize("mistaken", [False, True], ids=["valid", "mistaken"])
+def test_another_projects_cache_is_ignored(tmp_path: Path, mistaken: bool) -> None:
+    other = project(tmp_path / "other", mistaken)
+    with pytest.raises(DataError) if mistaken else nullcontext():
+        check(other, cache=True)
+    assert load_memo(other).parsed
+    root = project(tmp_path / "mine", mistaken)
+    (root / CACHE_DIR).mkdir(parents=True)
+    shutil.copy(other / MEMO, root / MEMO)
+    shutil.copy(other / KEY, root / KEY)
+    assert_ignored_then_replaced(root, mistaken)
+    assert load_memo(other).parsed  # the other project's own cache is still its own
+
+
+def test_a_copied_project_does_not_trust_the_cache_it_carries(tmp_path: Path) -> None:
+    original = write_project(tmp_path / "original")
+    check(original, cache=True)
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    assert_ignored_then_replaced(copy, mistaken=False)
+
+
+class Planted:
+    """Unpickled, creates the file ``path``: a cache file must never be unpickled unless
+    this project's runs signed it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.path), "w")
+
+
+def forged(root: Path, evil: bytes) -> dict[str, bytes]:
+    """Ways to put ``evil`` (a pickle) in ``root``'s cache without this project's key."""
+    made = made_by(root)
+    other_key = os.urandom(32)
+    return {
+        "bare-pickle": evil,
+        "no-signature": MAGIC + made + evil,
+        "zero-signature": MAGIC + made + bytes(32) + evil,
+        "signed-with-another-key": MAGIC
+        + made
+        + hmac.new(other_key, made + evil, "sha256").digest()
+        + evil,
+        "signed-without-the-digest": MAGIC
+        + made
+        + hmac.new((root / KEY).read_bytes(), evil, "sha256").digest()
+        + evil,
+        "unkeyed-digest": MAGIC + made + hashlib.sha256(made + evil).digest() + evil,
+    }
+
+
+WAYS = [
+    "bare-pickle",
+    "no-signature",
+    "zero-signature",
+    "signed-with-another-key",
+    "signed-without-the-digest",
+    "unkeyed-digest",
+]
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_a_planted_pickle_is_never_unpickled(tmp_path: Path, way: str) -> None:
+    root = write_project(tmp_path)
+    cold = shown(check(root, cache=False))
+    check(root, cache=True)  # the project has a key; the planted file is signed without it
+    created = tmp_path / "pwned"
+    evil = pickle.dumps({"parsed": Planted(created), "html": {}, "bodies": {}})
+    payloads = forged(root, evil)
+    assert sorted(payloads) == sorted(WAYS)
+    (root / MEMO).write_bytes(payloads[way])
+
+    assert load_memo(root).parsed == {}
+    assert not created.exists()
+    assert shown(check(root, cache=True)) == cold
+    assert not created.exists()
+    assert load_memo(root).parsed  # replaced by this project's own
+    assert shown(check(root, cache=True)) == cold
+    assert not created.exists()
+
+
+def test_the_planted_pickle_would_have_made_its_file(tmp_path: Path) -> None:
+    """The test above can fail: unpickled, the planted payload does create its file."""
+    created = tmp_path / "pwned"
+    pickle.loads(pickle.dumps({"parsed": Planted(created)}))["parsed"].close()
+    assert created.exists()
+
+
+# --- 3. the command line ------------------------------------------------------------------
+
+
+def test_check_no_cache_neither_writes_nor_reads_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_project(tmp_path)
+    args = ["check", "--root", str(root), "--today", TODAY.isoformat()]
+    assert main([*args, "--no-cache"]) == 0
+    assert not (root / CACHE_DIR).exists()
+
+    assert main(args) == 0
+    assert (root / MEMO).is_file()
+    assert (root / KEY).is_file()
+    assert load_memo(root).parsed
+    kept = (root / MEMO).read_bytes()
+
+    services = data_file(root, "services")  # what a cached check would keep anew
+    services.write_text(edited("services", "Therapy for", "Help for"), encoding="utf-8")
+    assert main([*args, "--no-cache"]) == 0
+    assert (root / MEMO).read_bytes() == kept  # not written
+    (root / MEMO).write_bytes(b"not a cache")  # and not read: a check still passes
+    assert main([*args, "--no-cache"]) == 0
+    assert (root / MEMO).read_bytes() == b"not a cache"
+    assert main(args) == 0
+    assert load_memo(root).parsed  # a cached check replaced it
+    capsys.readouterr()
+
+
+# --- 4. an incremental build is the clean build -------------------------------------------
+
+
+def buildable(tmp_path: Path) -> Path:
+    """The minimal project with the sample's theme and mkdocs.yml, so it builds."""
+    root = write_project(tmp_path)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def build(root: Path, site: Path, *, cache: bool) -> Path:
+    outcome = run(root, TODAY, until="build", cache=cache, site_dir=site)
+    assert outcome.site_dir == site.resolve()
+    return site
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def inodes(site: Path) -> dict[str, int]:
+    return {
+        path.relative_to(site).as_posix(): path.stat().st_ino
+        for path in site.rglob("*")
+        if path.is_file()
+    }
+
+
+def assert_same_site(one: Path, other: Path) -> None:
+    mine, theirs = files(one), files(other)
+    assert sorted(mine) == sorted(theirs)
+    differ = [name for name in mine if mine[name] != theirs[name]]
+    assert differ == []
+    folders = [
+        sorted(p.relative_to(s).as_posix() for p in s.rglob("*") if p.is_dir())
+        for s in (one, other)
+    ]
+    assert folders[0] == folders[1]  # no folder left of a page that is gone
+
+
+def test_an_incremental_build_is_the_clean_build_byte_for_byte(tmp_path: Path) -> None:
+    root = buildable(tmp_path)
+    site = tmp_path / "site"
+    record = root / CACHE_DIR / "site.json"
+    edited_page = "services/stammering-clinic/index.html"
+    untouched = "docs-page/index.html"
+
+    build(root, site, cache=True)  # nothing to start from: a clean build, recorded
+    assert record.is_file()
+    before = inodes(site)
+    old = (site / edited_page).read_bytes()
+    held = tmp_path / "held.html"  # a link to the published page: it must never change
+    os.link(site / edited_page, held)
+
+    services = data_file(root, "services")
+    text = services.read_text(encoding="utf-8")
+    changed = "Therapy for children who stammer, in small groups."
+    services.write_text(text.replace("Therapy for children who stammer.", changed), "utf-8")
+    build(root, site, cache=True)  # incremental
+    after = inodes(site)
+    assert after[untouched] == before[untouched]  # staged from a hard link, not made again
+    kept = {name for name in before if after.get(name) == before[name]}
+    assert len(kept) > len(before) // 2  # most of the site was linked, not made again
+    assert after[edited_page] != before[edited_page]
+    new = (site / edited_page).read_bytes()
+    assert new != old
+    assert b"in small groups" in new and b"in small groups" not in old
+    assert held.read_bytes() == old  # the published file was never written in place
+
+    clean = build(root, tmp_path / "clean", cache=False)
+    assert_same_site(site, clean)
+
+    # a service taken out: its page goes, and the site is again the clean one. (The first:
+    # without the second, last reviewed last, every page's footer would change its date,
+    # which the builder is told, so the build would rightly be a clean one.)
+    rest = services.read_text(encoding="utf-8").split("  - id: stammering-clinic\n")[1]
+    services.write_text("services:\n  - id: stammering-clinic\n" + rest, "utf-8")
+    before = inodes(site)
+    build(root, site, cache=True)
+    assert inodes(site)[untouched] == before[untouched]  # incremental again
+    assert not (site / "services" / "advice-line" / "index.html").exists()
+    assert (site / edited_page).read_bytes() == new
+    assert_same_site(site, build(root, tmp_path / "clean-2", cache=False))
+    assert held.read_bytes() == old
+
+
+def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path) -> None:
+    root = buildable(tmp_path)
+    site = build(root, tmp_path / "site", cache=True)
+    assert (site / "services" / "advice-line" / "index.html").is_file()
+    untouched = (site / "docs-page" / "index.html").stat().st_ino
+    services = data_file(root, "services")
+    rest = services.read_text(encoding="utf-8").split("  - id: stammering-clinic\n")[1]
+    services.write_text("services:\n  - id: stammering-clinic\n" + rest, "utf-8")
+    build(root, site, cache=True)
+    assert (site / "docs-page" / "index.html").stat().st_ino == untouched  # incremental
+    folders = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+    assert "services/advice-line" not in folders
+
+
+def test_a_site_restored_from_a_hosts_cache_still_builds_incrementally(tmp_path: Path) -> None:
+    """CI keeps ``build/`` and ``site/`` in its host's cache, which gives back new files of
+    the same names and bytes: the next build still starts from them, and equals a clean one;
+    a site edited by hand since is not started from."""
+    root = buildable(tmp_path)
+    site = build(root, tmp_path / "site", cache=True)
+    restored = tmp_path / "restored"
+    shutil.copytree(site, restored)  # as a cache restores it: every file a new one
+    shutil.rmtree(site)
+    restored.rename(site)
+    before = inodes(site)
+    services = data_file(root, "services")
+    text = services.read_text(encoding="utf-8")
+    services.write_text(text.replace("Therapy for children who stammer.", "Groups."), "utf-8")
+    build(root, site, cache=True)
+    assert inodes(site)["docs-page/index.html"] == before["docs-page/index.html"]  # linked
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+
+    (site / "docs-page" / "index.html").write_bytes(b"edited by hand")  # not ours any more
+    services.write_text(text, "utf-8")
+    build(root, site, cache=True)
+    assert (site / "docs-page" / "index.html").read_bytes() != b"edited by hand"
+    assert_same_site(site, build(root, tmp_path / "clean-2", cache=False))
+
+
+#: A value of a data file: ``key: value`` on one line (the key's own, or after ``- ``).
+FIELD = re.compile(r"^(\s*(?:- )?)([a-z_]+): (\S.*)$")
+
+
+def sample_edits() -> list[tuple[str, int, str]]:
+    """Edits of the sample's data that a page may show anywhere (a service's name on other
+    pages' cards and "similar" lists, a term's name on every page that uses it, a setting
+    on every page, a date that moves a survey from open to closed…): each a file, a line
+    and the value put there, another value the same key has in the file where there is
+    one, else the value with a word added. Chosen by a fixed seed, so every run tests the
+    same edits."""
+    choose = random.Random(25)
+    edits = []
+    for path in sorted((ROOT / "data").rglob("*.yaml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        values: dict[str, set[str]] = {}
+        fields = []
+        for number, line in enumerate(lines):
+            if match := FIELD.match(line):
+                values.setdefault(match[2], set()).add(match[3])
+                fields.append((number, match))
+        for number, match in choose.sample(fields, min(2, len(fields))):
+            others = sorted(values[match[2]] - {match[3]})
+            value = choose.choice(others) if others else f"{match[3]} again"
+            edits.append((path.relative_to(ROOT).as_posix(), number, value))
+    return edits
+
+
+def test_after_any_edit_a_warm_run_makes_the_pages_a_cold_one_does(tmp_path: Path) -> None:
+    """Every page a run with the cache makes (or every problem it finds) is what a run
+    without it makes, after each of the sample's edits and after undoing it: the pages
+    known from the last run are only those whose inputs are all unchanged."""
+    root = copy_project(tmp_path / "project")
+
+    def made(cache: bool) -> object:
+        try:
+            return run(root, TODAY, until="generate", cache=cache).pages
+        except DataError as exc:
+            return [str(problem) for problem in exc.problems]
+
+    made(cache=True)
+    edits = sample_edits()
+    assert len(edits) >= 12
+    for name, number, value in edits:
+        path = root / name
+        before = path.read_text(encoding="utf-8")
+        lines = before.splitlines(keepends=True)
+        match = FIELD.match(lines[number].rstrip("\n"))
+        assert match
+        lines[number] = f"{match[1]}{match[2]}: {value}\n"
+        path.write_text("".join(lines), encoding="utf-8")
+        assert made(cache=True) == made(cache=False), (name, number, value)
+        path.write_text(before, encoding="utf-8")
+        assert made(cache=True) == made(cache=False), (name, number, "undone")
