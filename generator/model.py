@@ -356,7 +356,7 @@ class SiteModel:
         for_families = self._for_families if service.for_families else None
         found = [
             s
-            for s in self._running_by_discipline.get(service.discipline, [])
+            for s in self.running_by_discipline.get(service.discipline, [])
             if s.id != service.id
             and (for_families is None or s.id in for_families)
             and not areas.isdisjoint(s.areas)
@@ -374,7 +374,8 @@ class SiteModel:
         return {s.id for s in self.running if s.for_families}
 
     @cached_property
-    def _running_by_discipline(self) -> dict[str, list[ShownService]]:
+    def running_by_discipline(self) -> dict[str, list[ShownService]]:
+        """The running services of each discipline, by name: what ``similar`` chooses from."""
         found: dict[str, list[ShownService]] = {}
         for service in self.running:
             found.setdefault(service.discipline, []).append(service)

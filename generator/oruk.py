@@ -366,6 +366,8 @@ def record_path(base: str, name: str, uid: str) -> str:
     return f"{base}/{name}/{uid}/index.json"
 
 
+#: The lists of the API, each with pages of its records and a file for each record.
+API_LISTS = ("services", "taxonomies", "taxonomy_terms", "organizations", "service_at_locations")
 Entry = tuple[dict[str, Any], dict[str, Any]]  # a record as its list shows it, and in full
 
 
@@ -380,7 +382,7 @@ def api_files(
     records = [service_record(s, vocab, ns, lookup, site.site_url) for s in services]
     organisations = {r["organization"]["id"]: r["organization"] for r in records}
     places = [a for r in records for a in r.get("service_at_locations", [])]
-    lists: dict[str, list[Entry]] = {
+    lists: dict[str, list[Entry]] = {  # in API_LISTS' order
         "services": [(r, r) for r in records],
         "taxonomies": _taxonomies(ns, vocab),
         "taxonomy_terms": [
@@ -392,6 +394,7 @@ def api_files(
         "service_at_locations": [(a, a) for a in places],
     }
     files = {root_path(base): _json(ROOT)}
+    assert tuple(lists) == API_LISTS
     for name, entries in lists.items():
         files.update(_pages(base, name, [shown for shown, _ in entries]))
         files.update({record_path(base, name, full["id"]): _json(full) for _, full in entries})

@@ -35,7 +35,7 @@ from .load import strings
 from .markup import refused
 from .memo import COMPILED, Memo
 from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
-from .oruk import FEED_PAGE, api_files
+from .oruk import API_LISTS, FEED_PAGE, api_files, page_path, root_path
 from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
 from .search import AGES, directory_files, facts, found_words, places, record
@@ -160,7 +160,16 @@ def render_site(
         else:
             files[name] = item
     files[BRAND_CSS] = brand_css(project.site.brand)
-    files.update(api_files(list(site.services), project.vocabularies, project.site))
+    services: list[models.Service] = list(site.services)
+    api = (services, project.vocabularies, project.site)
+    if memo.want_pages:
+        files.update(api_files(*api))
+    else:  # a check: the API's files are made only if a link leads into them
+        base = project.site.api_base
+        always = [root_path(base), "_redirects", "_headers"]  # and each list's first page:
+        always += [page_path(base, name, 1) for name in API_LISTS]  # an empty list has one
+        files.update(dict.fromkeys(always, b""))  # (their bytes are never read in a check)
+        files = _Files(files, lambda: api_files(*api), (f"{base}/",))
     files.update(feed_files(site))
     files.update(directory_files(site))
     anchors = {path: body.anchors for path, body in bodies.items()}
@@ -182,8 +191,33 @@ def render_site(
     memo.chunks.clear()  # a run's lines: hundreds of MB at a county's size, used up
     if problems:
         raise DataError(problems)
-    pages.update(files)
+    if memo.want_pages:
+        pages.update(files)
     return pages
+
+
+class _Files(dict[str, bytes]):
+    """The files of the docs folder for a run that only looks for problems: the open data
+    API's files, thousands at a county's size, are made when a link is checked against
+    them (``_link_problem`` asks whether a path is one), not otherwise."""
+
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        later: Callable[[], dict[str, bytes]],
+        under: tuple[str, ...],
+    ) -> None:
+        super().__init__(files)
+        self.later: Callable[[], dict[str, bytes]] | None = later
+        self.under = under  # what the paths of the files made later start with
+
+    def __contains__(self, path: object) -> bool:
+        if super().__contains__(path):
+            return True
+        if self.later is not None and isinstance(path, str) and path.startswith(self.under):
+            self.update(self.later())
+            self.later = None
+        return super().__contains__(path)
 
 
 class _Body(NamedTuple):
@@ -212,13 +246,9 @@ class _Made:
     def __init__(
         self, env: jinja2.Environment, site: SiteModel, common: Context, memo: Memo, zensical: bool
     ) -> None:
-        self.env, self.site, self.common, self.memo, self.zensical = (
-            env,
-            site,
-            common,
-            memo,
-            zensical,
-        )
+        self.env, self.site, self.common, self.memo = env, site, common, memo
+        self.zensical = zensical
+        self.common_names = set(common.of("", {}))  # what every template may look up
         self.digests = depends.Digests()
         self.shared: dict[str, bytes] = {}
         self.called: dict[tuple[str, tuple[object, ...]], bytes] = {}
@@ -309,12 +339,6 @@ class _Made:
             return None
         return hasher.digest()
 
-    @property
-    def common_names(self) -> set[str]:
-        if not hasattr(self, "_common_names"):
-            self._common_names = set(self.common.of("", {}))
-        return self._common_names
-
     def _call(self, name: str, tokens: tuple[object, ...]) -> bytes:
         """The digest of what ``name(*tokens)`` gives now (``LookupError`` if one of the
         records it was given is gone); once a run for each call (a service's card is on
@@ -329,6 +353,9 @@ class _Made:
             service = args[0]
             words = found_words(self.site)[service.id]
             return self.digests.of((service, words, self.site.terms))
+        if name == "similar" and len(args) == 1:  # what it chooses from, not what it chose
+            pool = self.site.running_by_discipline.get(args[0].discipline, [])
+            return self.digests.of((args[0], pool))
         return self.digests.of(self.functions[name](*args))
 
     def _value(self, token: object) -> Any:
