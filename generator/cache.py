@@ -157,9 +157,30 @@ def save_memo(root: Path, memo: Memo) -> None:
 
 
 def _save(folder: Path, name: str, root: Path, kept: object) -> None:
-    payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-    made = made_by(root)
-    _write(folder, name, MAGIC + made + _signature(_key(folder), made, payload) + payload)
+    """Write ``kept`` as the cache file ``name``: pickled straight into the file and signed
+    as it goes (a county's pages are hundreds of MB, never held twice in memory), the
+    signature filled in last; renamed into place only once whole."""
+    made, key = made_by(root), _key(folder)
+    mac = hashlib.blake2b(key=key, digest_size=32)
+    mac.update(made)
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(MAGIC + made + bytes(32))
+
+            class Signing:
+                def write(self, data: bytes) -> int:
+                    mac.update(data)
+                    return file.write(data)
+
+            pickle.dump(kept, Signing(), protocol=pickle.HIGHEST_PROTOCOL)
+            file.seek(len(MAGIC) + len(made))
+            file.write(mac.digest())
+        os.replace(tmp, folder / name)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _read(path: Path) -> bytes | None:
@@ -172,14 +193,16 @@ def _read(path: Path) -> bytes | None:
         return file.read()
 
 
-def _write(folder: Path, name: str, data: bytes) -> None:
-    """Write ``folder/name`` whole or not at all: a new file, then renamed over the old."""
+def _write(folder: Path, name: str, *parts: bytes) -> None:
+    """Write ``parts`` into ``folder/name`` whole or not at all: a new file, then renamed
+    over the old (in parts: a county's cache is hundreds of MB, not copied to be joined)."""
     tmp = folder / f".{name}.{os.getpid()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     handle = os.open(tmp, flags, 0o600)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            for part in parts:
+                file.write(part)
         os.replace(tmp, folder / name)
     finally:
         tmp.unlink(missing_ok=True)

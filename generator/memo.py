@@ -3,8 +3,10 @@
 No module keeps anything from one run to the next: ``pipeline.run`` makes a ``Memo`` and
 drops it when it returns, unless it is given one. The preview (``plugin``) makes one when
 it starts and gives it to every rebuild, so that a save parses again only the files that
-changed, converts again only the markdown that changed and re-serialises only the pages
-whose HTML changed; ``build --strict`` gives its check and its build the same one.
+changed, converts again only the markdown that changed, renders again only the pages whose
+inputs changed and re-serialises only the pages whose HTML changed; ``build --strict``
+gives its check and its build the same one. ``check`` and ``build`` from the command line
+keep theirs in the project's cache (``cache``), for the next run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ Rendered = tuple[
     str, bytes, tuple[str, ...], tuple[tuple[str, tuple[object, ...]], ...], bytes, str,
     frozenset[str],
 ]  # fmt: skip
+
+
+def _chunks() -> Chunks:
+    from .sanitise import Chunks  # sanitise imports this module
+
+    return Chunks()
 
 
 class Compiled(jinja2.BytecodeCache):
@@ -70,7 +78,7 @@ class Memo:
     #: One converter for fields, one for pages (``True``): making one takes longer than
     #: converting a description. Each keeps state while it converts: one memo's, not shared.
     converters: dict[bool, markdown.Markdown] = field(default_factory=dict)
-    #: By (page, for Zensical): the digest of the page's HTML, its body, its ``site:`` links.
+    #: By (page, for Zensical): the digest of the page's HTML, and its body.
     bodies: dict[tuple[str, bool], tuple[bytes, str]] = field(default_factory=dict)
     #: By (page, for Zensical): the digest of the page's HTML, and its ``site:`` links, which
     #: a later run checks again (the pages they lead to may be gone).
@@ -90,8 +98,8 @@ class Memo:
     used_html: set[tuple[str, str | None]] = field(default_factory=set)
     used_bodies: set[tuple[str, bool]] = field(default_factory=set)
     used_rendered: set[str] = field(default_factory=set)
-    #: Whether ``parsed``, ``html`` or ``bodies`` gained or changed an entry in this run,
-    #: or lost one: else the project's cache is left as it is.
+    #: Whether ``parsed``, ``html``, ``rendered``, ``links`` or ``held`` gained or changed
+    #: an entry since the cache was written (``memo.pickle``; else it is left as it is).
     changed: bool = False
     #: Whether the run puts the pages together (every run but a ``check`` from the command
     #: line, which only looks for problems): only then are pages' bodies needed and kept
@@ -101,4 +109,4 @@ class Memo:
     bodies_changed: bool = False
     #: How ``sanitise.inert`` wrote each line of the pages (``sanitise.Chunks``): a county's
     #: pages repeat most of their lines.
-    chunks: Chunks = field(default_factory=dict)
+    chunks: Chunks = field(default_factory=lambda: _chunks())

@@ -179,6 +179,7 @@ def render_site(
         try:
             problem = lambda t: _link_problem(t, anchors, files)  # noqa: E731
             body = _inert(path, html, digest, zensical, problem, memo)
+            bodies[path] = bodies[path]._replace(html=None)  # written: its HTML is let go
         except LinkError as exc:
             problems.append(_locate(exc, path, origins, project))
             continue
@@ -189,6 +190,7 @@ def render_site(
             meta = (checked.get(path), trails.get(path), described.get(path))
             pages[path] = _page(title, description, banner, body, *meta)
     memo.chunks.clear()  # a run's lines: hundreds of MB at a county's size, used up
+    memo.chunks.seen.clear()
     if problems:
         raise DataError(problems)
     if memo.want_pages:

@@ -325,9 +325,14 @@ class _Link(NamedTuple):
     attrs: Attrs
 
 
-#: How each line of a page was written: by (the line, whether inside ``<pre>``), its parts
-#: (text, or a tag with a link to write for the page at hand) and the ``<pre>`` depth after.
-Chunks = dict[tuple[str, int], tuple[tuple[str | _Link, ...], int]]
+class Chunks(dict[tuple[str, int], tuple[tuple[str | _Link, ...], int]]):
+    """How each line of a page was written: by (the line, the ``<pre>`` depth before it),
+    its parts (text, or a tag with a link to write for the page at hand) and the depth
+    after; and the hashes of the lines met once, which are remembered the second time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[int] = set()
 
 
 class _Recorder(_Writer):
@@ -374,7 +379,11 @@ def _by_line(
             except MarkupError:  # raised the usual way, after the links before it
                 return None
             known = (tuple(recorder.out), recorder.pre)
-            chunks[line, pre] = known
+            seen = hash((line, pre))  # kept from the second time a line is met: most
+            if seen in chunks.seen:  # lines of a county's pages are met only once
+                chunks[line, pre] = known
+            else:
+                chunks.seen.add(seen)
         parts, pre = known
         for part in parts:
             if isinstance(part, _Link):

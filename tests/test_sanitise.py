@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from generator import render
 from generator.markup import refused
 from generator.pipeline import check
-from generator.sanitise import _Writer, inert, plain
+from generator.sanitise import Chunks, _Writer, inert, plain
 
 from .conftest import ROOT, TODAY
 
@@ -41,7 +41,7 @@ def test_every_page_of_the_sample_is_read_plainly_and_written_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[str] = []
-    chunks: dict[Any, Any] = {}  # every page's lines, as a run remembers them
+    chunks = Chunks()  # every page's lines, as a run remembers them
 
     def spy(html: str, resolve: Any, refuse: Any, chunks: Any = None) -> str:
         assert refuse is refused  # every page is held to the allow-list
@@ -78,7 +78,7 @@ def test_both_readings_write_the_same_for_any_mix_of_pieces(html: str) -> None:
 
 
 #: Lines remembered from one call to the next, as a run's pages share them (``Memo.chunks``).
-SHARED: dict[Any, Any] = {}
+SHARED = Chunks()
 
 
 @settings(max_examples=600, deadline=None)
