@@ -49,7 +49,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import models
 from .errors import DataError, GeneratorError, Problem, printable, shown
-from .load import _FORBIDDEN, Source, load_folder, load_yaml
+from .load import FORBIDDEN, Source, load_folder, load_yaml
 from .schema import modeline
 
 #: The mapping file, under the project, committed like the rest of ``data/``; ``check``
@@ -417,7 +417,7 @@ def normal_text(value: str) -> str:
     blank line apart."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate({0x2028: "\n", 0x2029: "\n\n", 0x85: "\n", 0x09: " "})
-    text = _FORBIDDEN.sub("", text)
+    text = FORBIDDEN.sub("", text)
     paragraphs: list[list[str]] = [[]]
     for line in text.split("\n"):
         words = " ".join(line.split())

@@ -49,7 +49,7 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 #: such as "\0"): control characters, which Python-Markdown uses for its own placeholders,
 #: and the bidirectional overrides and isolates that make text read differently from what it
 #: is ("Trojan Source").
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 Loc = tuple[str | int, ...]
@@ -516,7 +516,7 @@ def _to_python(
         value = node.value
         if _SURROGATE.search(value):  # "\ud83d\ude00", as JSON and some exports write 😀
             value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        if bad := _FORBIDDEN.search(value):
+        if bad := FORBIDDEN.search(value):
             problems.append((source.line_of(loc), loc, forbidden_message(bad.group())))
         return value
     if isinstance(node, SequenceNode):
@@ -533,7 +533,7 @@ def _to_python(
             problems.append((line, loc, "a key must be plain text"))
             continue
         key = key_node.value
-        if _FORBIDDEN.search(key):
+        if FORBIDDEN.search(key):
             problems.append((line, loc, "a key holds a control character"))
             continue
         if key in first_line:
@@ -677,7 +677,7 @@ def _content_page(
         problems.append(Problem(name, line, "", "is not UTF-8 text; save it as UTF-8"))
         return None
     text = text.replace("\r\n", "\n").translate(_ODD_BREAKS)
-    if bad := _FORBIDDEN.search(text):
+    if bad := FORBIDDEN.search(text):
         line = text[: bad.start()].count("\n") + 1
         problems.append(Problem(name, line, "", forbidden_message(bad.group())))
         return None

@@ -368,6 +368,12 @@ class SiteModel:
             key=lambda s: (-len(needs.intersection(s.needs)), -len(levels.intersection(s.levels))),
         )
 
+    def similar_reads(self, service: ShownService) -> tuple[object, ...]:
+        """Everything ``similar(service)`` reads, and nothing else: what a page's key holds
+        instead of its answer (``render._Made``), which costs more to work out. Change
+        it with ``similar``."""
+        return (service, self.running_by_discipline.get(service.discipline, []))
+
     @cached_property
     def _for_families(self) -> set[str]:
         """The running services for families (``ShownService.for_families``), by id."""

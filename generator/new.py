@@ -46,8 +46,8 @@ from .errors import BuildError, DataError, GeneratorError, Problem, printable, s
 from .kinds import Kind
 from .kinds import Question as Field
 from .load import (
-    _FORBIDDEN,
     _ODD_BREAKS,
+    FORBIDDEN,
     Loc,
     Source,
     _data_name_problem,
@@ -395,7 +395,7 @@ class _Form:
         found = [
             (loc, forbidden_message(bad.group()))
             for loc, text in strings(raw)
-            if (bad := _FORBIDDEN.search(text))
+            if (bad := FORBIDDEN.search(text))
         ]
         try:
             self.model.model_validate(raw, context=self.context)

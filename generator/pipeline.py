@@ -66,7 +66,6 @@ def run(
     """
     root = root.resolve()
     if cache and memo is None:
-        refuse_links(root, "build")
         memo = load_memo(root, bodies=pages or until != "check")
     memo = memo or Memo()
     used_sets = (memo.used_parsed, memo.used_html, memo.used_bodies, memo.used_rendered)

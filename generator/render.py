@@ -38,7 +38,7 @@ from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, T
 from .oruk import API_LISTS, FEED_PAGE, api_files, page_path, root_path
 from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
-from .search import AGES, directory_files, facts, found_words, places, record
+from .search import AGES, directory_files, facts, found_words, places, record, record_reads
 from .validate import Project
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -260,6 +260,11 @@ class _Made:
             "for_audience": site.for_audience,
             "search_record": lambda service: record(site, service),
         }
+        #: For the functions whose answer costs more than what they read, what they read.
+        self.reads_of: dict[str, Callable[[Any], tuple[object, ...]]] = {
+            "similar": site.similar_reads,
+            "search_record": lambda service: record_reads(site, service),
+        }
         self.records: dict[tuple[str, str], Any] = {
             (type(r).__name__, r.id): r
             for records in site.records.values()
@@ -292,24 +297,33 @@ class _Made:
             ):
                 found = title if title is not None else known[5]
                 return _Body(found, None, known[4], known[6], None, banner)
-        self.memo.rendered.pop(path, None)  # made again: what was known of it is not
-        reads = depends.Reads()
+        html = self._render(template, values)
+        found = title if title is not None else _title(html, path)
+        anchors = frozenset(_ID.findall(html))
+        if not self.memo.across_runs:  # a single run: no key, no digest, for no later run
+            return _Body(found, html, b"", anchors, None, banner)
+        digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
+        reads = self.reads
+        names, calls = tuple(sorted(reads.names)), tuple(dict.fromkeys(reads.calls))
+        key = self._key(path, template, values, own, names, calls) if reads.cacheable else None
+        if key is not None:
+            self.memo.rendered[path] = (template, key, names, calls, digest, found, anchors)
+            self.memo.changed = True
+        else:
+            self.memo.used_rendered.discard(path)  # made every time: nothing kept
+        return _Body(found, html, digest, anchors, None, banner)
+
+    def _render(self, template: str, values: dict[str, Any]) -> str:
+        """The page's HTML; with a memo kept across runs, what it reads written down
+        (``self.reads``), for its key."""
+        self.memo.rendered.pop(values["page"], None)  # made again: what was known is not
+        self.reads = reads = depends.Reads()
+        if not self.memo.across_runs:
+            return _render(self.env, template, values)
         for name in _FOLLOWED:
             values[name] = reads.calling(name, self.functions[name])
         with depends.reading(reads):
-            html = _render(self.env, template, values)
-        found = title if title is not None else _title(html, path)
-        digest = hashlib.blake2b(html.encode(), digest_size=16).digest()
-        anchors = frozenset(_ID.findall(html))
-        if self.memo.across_runs:
-            names, calls = tuple(sorted(reads.names)), tuple(dict.fromkeys(reads.calls))
-            key = self._key(path, template, values, own, names, calls) if reads.cacheable else None
-            if key is not None:
-                self.memo.rendered[path] = (template, key, names, calls, digest, found, anchors)
-                self.memo.changed = True
-            else:
-                self.memo.used_rendered.discard(path)  # made every time: nothing kept
-        return _Body(found, html, digest, anchors, None, banner)
+            return _render(self.env, template, values)
 
     def _key(
         self,
@@ -351,13 +365,8 @@ class _Made:
 
     def _result(self, name: str, tokens: tuple[object, ...]) -> bytes:
         args = [self._value(t) for t in tokens]
-        if name == "search_record":  # the service, its thesaurus words, the terms
-            service = args[0]
-            words = found_words(self.site)[service.id]
-            return self.digests.of((service, words, self.site.terms))
-        if name == "similar" and len(args) == 1:  # what it chooses from, not what it chose
-            pool = self.site.running_by_discipline.get(args[0].discipline, [])
-            return self.digests.of((args[0], pool))
+        if name in self.reads_of and len(args) == 1:  # what it reads, not what it gives
+            return self.digests.of(self.reads_of[name](*args))
         return self.digests.of(self.functions[name](*args))
 
     def _value(self, token: object) -> Any:

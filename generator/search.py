@@ -198,6 +198,14 @@ def tag(key: str, value: str) -> str:
 #: One service as a search record: its card's facts, its filter values, more words.
 record = ServiceEntry
 
+
+def record_reads(site: SiteModel, service: ShownService) -> tuple[object, ...]:
+    """Everything ``ServiceEntry(site, service)`` reads of the site, and nothing else: the
+    service, its thesaurus words and the terms (what a page's key holds instead of the
+    entry, which holds the whole site: ``render._Made``). Change it with the entry."""
+    return (service, found_words(site)[service.id], site.terms)
+
+
 #: The built-in thesaurus (groups of words that mean the same to families and
 #: professionals), shipped with the generator as data.
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")

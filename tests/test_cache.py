@@ -21,6 +21,7 @@ import shutil
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -501,3 +502,38 @@ def test_after_any_edit_a_warm_run_makes_the_pages_a_cold_one_does(tmp_path: Pat
         assert made(cache=True) == made(cache=False), (name, number, value)
         path.write_text(before, encoding="utf-8")
         assert made(cache=True) == made(cache=False), (name, number, "undone")
+
+
+def test_a_warm_run_renders_only_the_pages_whose_inputs_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing changed, only a page that reads what has no digest (the whole site
+    model) is rendered again; after one service's summary changes, its page and the pages
+    that show its card, and no others."""
+    import generator.render as render
+
+    root = copy_project(tmp_path / "project")
+    rendered: list[str] = []
+    real = render._render
+
+    def spy(env: Any, name: str, context: dict[str, Any]) -> str:
+        rendered.append(context["page"])
+        return real(env, name, context)
+
+    monkeypatch.setattr(render, "_render", spy)
+    pages = [p for p in run(root, TODAY, until="generate", cache=True).pages if p.endswith(".md")]
+    assert sorted(rendered) == sorted(pages)  # cold: every page
+    rendered.clear()
+    run(root, TODAY, until="generate", cache=True)
+    assert 0 < len(rendered) <= 2, rendered  # accessibility and covers read the whole model
+    unchanged = set(rendered)
+
+    services = data_file(root, "services")
+    text = services.read_text(encoding="utf-8")
+    named = "name: Stammering support group for young people"
+    assert named in text
+    services.write_text(text.replace(named, f"{named} online"), "utf-8")
+    rendered.clear()
+    run(root, TODAY, until="generate", cache=True)
+    assert "services/stammering-support-group.md" in rendered
+    assert len(set(rendered) - unchanged) < len(pages) // 4, rendered

@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,7 +43,7 @@ from generator.oruk import namespace, service_record
 from generator.pipeline import check
 from generator.validate import Project, load_project
 
-from .conftest import ROOT, TODAY, problems, write_project
+from .conftest import ROOT, TODAY, listening, problems, write_project
 from .test_build import SAMPLE
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared/reference/oruk-3.0"
@@ -582,15 +581,8 @@ class _Pages(http.server.BaseHTTPRequestHandler):
 def web_feed(sample_feed: Path) -> Iterator[str]:
     _Pages.pages = [p.read_bytes() for p in sorted(sample_feed.glob("*.json"))]
     _Pages.asked = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/services?per_page=13"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with listening(_Pages) as url:
+        yield f"{url}/services?per_page=13"
 
 
 def test_a_web_source_is_read_page_after_page(

@@ -16,7 +16,6 @@ import http.server
 import json
 import mimetypes
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -34,7 +33,7 @@ from generator.errors import DataError
 from generator.headers import api_headers, read_header_rules, read_headers, write_headers
 from generator.pipeline import check
 
-from .conftest import COUNTY_SERVICES, TODAY, copy_project, serve
+from .conftest import COUNTY_SERVICES, TODAY, copy_project, listening, serve
 from .test_build import SAMPLE
 
 SCHEMA = (
@@ -230,13 +229,8 @@ def hosted(site: Path, *, cloudflare: bool = False) -> Iterator[str]:
             "header_rules": [(_pattern(p), h) for p, h in read_header_rules(site)],
         },
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), host)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with listening(host) as url:
+        yield f"{url}/"
 
 
 @contextmanager

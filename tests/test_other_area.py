@@ -15,7 +15,6 @@ import http.server
 import posixpath
 import re
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ import yaml
 
 from generator.pipeline import build_site
 
-from .conftest import ROOT, TODAY, parse
+from .conftest import ROOT, TODAY, listening, parse
 
 FIXTURE = Path(__file__).parent / "fixtures" / "other-area"
 PREFIX = "/northmoor/therapy/"  # the path of site_url in its data/site.yaml
@@ -124,13 +123,8 @@ class SubPathHost(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def base(site: Path) -> Iterator[str]:
     handler = functools.partial(SubPathHost, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with listening(handler) as url:
+        yield f"{url}{PREFIX}"
 
 
 def fetch(url: str) -> tuple[int, str]:
