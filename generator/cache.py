@@ -26,6 +26,7 @@ import os
 import pickle
 import secrets
 import sys
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ MAGIC = b"local-offer-cache 1\n"
 #: The libraries whose versions change what a run makes (a parser's, a converter's output).
 LIBRARIES = ("PyYAML", "Markdown", "Jinja2", "MarkupSafe", "nh3", "pydantic", "pydantic_core")
 _MEMO, _BODIES = "memo.pickle", "bodies.pickle"
+#: Each data file's parse, a file of its own in this folder (named by ``_parsed_name``):
+#: a one-record edit rewrites that one, not the parse of every file (most of the cache).
+_PARSED = "parsed"
 
 
 @cache
@@ -90,14 +94,34 @@ def load_memo(root: Path, *, bodies: bool = True) -> Memo:
         refuse_links(root, "build", CACHE_DIR.as_posix())
         kept = _load(folder, _MEMO, root)
         found = _load(folder, _BODIES, root) if kept is not None and bodies else None
+        parsed = _load_parsed(root) if kept is not None else {}
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError):
         kept = found = None  # unreadable: a cold run, and a new cache after it
     memo = Memo(across_runs=True)
     if kept is not None:
-        memo.parsed, memo.html, memo.rendered = kept["parsed"], kept["html"], kept["rendered"]
+        memo.parsed, memo.html, memo.rendered = parsed, kept["html"], kept["rendered"]
         memo.links, memo.held = kept["links"], kept["held"]
         memo.bodies = found if isinstance(found, dict) else {}
     return memo
+
+
+def _load_parsed(root: Path) -> dict[tuple[str, int], Any]:
+    """The data files' parses the last run kept, each by its file and line offset; a file
+    of them that is not this project's own, or not whole, is left out (parsed again)."""
+    folder = root / CACHE_DIR
+    refuse_links(root, "build", (CACHE_DIR / _PARSED).as_posix())
+    found: dict[tuple[str, int], Any] = {}
+    with suppress(FileNotFoundError, NotADirectoryError):
+        for path in sorted((folder / _PARSED).glob("*.pickle")):
+            entry = _load(folder, f"{_PARSED}/{path.name}", root)
+            if isinstance(entry, tuple) and len(entry) == 2 and path.name == _parsed_name(entry[0]):
+                found[entry[0]] = entry[1]
+    return found
+
+
+def _parsed_name(key: tuple[str, int]) -> str:
+    """The name of the cache file of the parse of data file ``key[0]`` at offset ``key[1]``."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest() + ".pickle"
 
 
 def _load(folder: Path, name: str, root: Path) -> Any:
@@ -131,15 +155,15 @@ def save_memo(root: Path, memo: Memo) -> None:
     (``Memo.want_pages``) and only when one changed."""
     refuse_links(root, "build", CACHE_DIR.as_posix())
     folder = root / CACHE_DIR
-    same = (len(memo.used_parsed), len(memo.used_html), len(memo.used_rendered)) == (
-        len(memo.parsed),
+    same = (len(memo.used_html), len(memo.used_rendered)) == (
         len(memo.html),
         len(memo.rendered),
     ) and (len(memo.used_bodies), len(memo.used_held)) == (len(memo.links), len(memo.held))
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / _PARSED).mkdir(parents=True, exist_ok=True)
+    refuse_links(root, "build", (CACHE_DIR / _PARSED).as_posix())
+    _save_parsed(root, memo)
     if not same or memo.changed or not (folder / _MEMO).is_file():
         _save(folder, _MEMO, root, {
-            "parsed": {k: v for k, v in memo.parsed.items() if k in memo.used_parsed},
             "html": {k: v for k, v in memo.html.items() if k in memo.used_html},
             "rendered": {k: v for k, v in memo.rendered.items() if k in memo.used_rendered},
             "links": {k: v for k, v in memo.links.items() if k in memo.used_bodies},
@@ -156,6 +180,20 @@ def save_memo(root: Path, memo: Memo) -> None:
         memo.bodies_changed = False
 
 
+def _save_parsed(root: Path, memo: Memo) -> None:
+    """Keep the parse of each data file this run read that is not kept yet (a file parsed
+    again), and drop those of files since changed or gone."""
+    folder = root / CACHE_DIR
+    wanted = {_parsed_name(key): key for key in memo.used_parsed if key in memo.parsed}
+    for path in (folder / _PARSED).glob("*.pickle"):  # not another run's file being written
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
+    for name, key in wanted.items():
+        if key in memo.parsed_new or not (folder / _PARSED / name).is_file():
+            _save(folder, f"{_PARSED}/{name}", root, (key, memo.parsed[key]))
+    memo.parsed_new.clear()
+
+
 def _save(folder: Path, name: str, root: Path, kept: object) -> None:
     """Write ``kept`` as the cache file ``name``: pickled straight into the file and signed
     as it goes (a county's pages are hundreds of MB, never held twice in memory), the
@@ -163,7 +201,8 @@ def _save(folder: Path, name: str, root: Path, kept: object) -> None:
     made, key = made_by(root), _key(folder)
     mac = hashlib.blake2b(key=key, digest_size=32)
     mac.update(made)
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    target = folder / name
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     handle = os.open(tmp, flags, 0o600)
     try:
@@ -178,7 +217,7 @@ def _save(folder: Path, name: str, root: Path, kept: object) -> None:
             pickle.dump(kept, Signing(), protocol=pickle.HIGHEST_PROTOCOL)
             file.seek(len(MAGIC) + len(made))
             file.write(mac.digest())
-        os.replace(tmp, folder / name)
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 

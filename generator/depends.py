@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +32,10 @@ from pydantic import BaseModel
 
 #: Plain classes whose objects are digested by their attributes, like records (``Terms``).
 WALKED: set[type] = set()
+
+
+#: Tuples longer than this are digested once a run (``Digests._long``).
+_LONG = 16
 
 
 class Undigestible(Exception):
@@ -127,6 +132,10 @@ class Digests:
                 self._feed(hasher, value.html)
         elif isinstance(value, datetime | date):
             hasher.update(f"{kind.__name__}:{value.isoformat()};".encode())
+        elif isinstance(value, tuple) and kind is tuple and len(value) > _LONG:  # once a run
+            hasher.update(self._long(value))
+        elif isinstance(value, list | tuple) and all(type(item) is str for item in value):
+            hasher.update(b"[S" + json.dumps(value).encode() + b"]")  # plain words, at once
         elif isinstance(value, list | tuple):
             hasher.update(f"[{len(value)}".encode())
             for item in value:
@@ -145,6 +154,22 @@ class Digests:
             hasher.update(self._object(value))
         else:
             raise Undigestible(kind.__name__)
+
+    def _long(self, value: tuple[object, ...]) -> bytes:
+        """A long tuple's digest, worked out once a run: a tuple cannot change, and what it
+        holds is a record, which a run does not change either (``_object``). Many pages read
+        the same list of records (``SiteModel.similar_reads``)."""
+        known = self.known.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(f"[{len(value)}".encode())
+        for item in value:
+            self._feed(hasher, item)
+        hasher.update(b"]")
+        found = hasher.digest()
+        self.known[id(value)] = (value, found)
+        return found
 
     def _object(self, value: Any) -> bytes:
         known = self.known.get(id(value))

@@ -84,6 +84,23 @@ class Source:
         return f"{path} ({records})" if records else path
 
 
+@dataclass(frozen=True, eq=False)
+class Locator:
+    """Where one record was typed (``models.Record._locate``): a function from a path
+    inside the record to a located problem, which knows the record's file without working
+    out the rest (which record it is, in words: a page's banner needs only the file)."""
+
+    source: Source
+    prefix: Loc
+
+    @property
+    def file(self) -> str:
+        return self.source.name
+
+    def __call__(self, loc: Loc, message: str) -> Problem:
+        return self.source.problem((*self.prefix, *loc), message)
+
+
 def format_loc(loc: Loc) -> str:
     """``("services", 3, "name")`` → ``services[3].name``."""
     out = ""
@@ -289,7 +306,7 @@ def _parse_yaml(
     if known is None or known[0] != text:
         source, found = _parse_yaml_afresh(text, name, line_offset)
         known = memo.parsed[name, line_offset] = (text, source, tuple(found))
-        memo.changed = True
+        memo.parsed_new.add((name, line_offset))
     memo.used_parsed.add((name, line_offset))
     return replace(known[1]), list(known[2])
 

@@ -95,10 +95,13 @@ class Memo:
     #: run used: what the project's cache keeps for the next run (``cache.save_memo``), so
     #: it holds nothing that is gone.
     used_parsed: set[tuple[str, int]] = field(default_factory=set)
+    #: The keys of ``parsed`` parsed (again) since the cache was written: the files of
+    #: parses that the cache keeps again (``cache.save_memo``).
+    parsed_new: set[tuple[str, int]] = field(default_factory=set)
     used_html: set[tuple[str, str | None]] = field(default_factory=set)
     used_bodies: set[tuple[str, bool]] = field(default_factory=set)
     used_rendered: set[str] = field(default_factory=set)
-    #: Whether ``parsed``, ``html``, ``rendered``, ``links`` or ``held`` gained or changed
+    #: Whether ``html``, ``rendered``, ``links`` or ``held`` gained or changed
     #: an entry since the cache was written (``memo.pickle``; else it is left as it is).
     changed: bool = False
     #: Whether the run puts the pages together (every run but a ``check`` from the command

@@ -356,7 +356,7 @@ class SiteModel:
         for_families = self._for_families if service.for_families else None
         found = [
             s
-            for s in self.running_by_discipline.get(service.discipline, [])
+            for s in self.running_by_discipline.get(service.discipline, ())
             if s.id != service.id
             and (for_families is None or s.id in for_families)
             and not areas.isdisjoint(s.areas)
@@ -372,7 +372,7 @@ class SiteModel:
         """Everything ``similar(service)`` reads, and nothing else: what a page's key holds
         instead of its answer (``render._Made``), which costs more to work out. Change
         it with ``similar``."""
-        return (service, self.running_by_discipline.get(service.discipline, []))
+        return (service, self.running_by_discipline.get(service.discipline, ()))
 
     @cached_property
     def _for_families(self) -> set[str]:
@@ -380,12 +380,13 @@ class SiteModel:
         return {s.id for s in self.running if s.for_families}
 
     @cached_property
-    def running_by_discipline(self) -> dict[str, list[ShownService]]:
-        """The running services of each discipline, by name: what ``similar`` chooses from."""
+    def running_by_discipline(self) -> dict[str, tuple[ShownService, ...]]:
+        """The running services of each discipline, by name: what ``similar`` chooses from
+        (tuples: a page's key digests each once a run, ``depends.Digests``)."""
         found: dict[str, list[ShownService]] = {}
         for service in self.running:
             found.setdefault(service.discipline, []).append(service)
-        return found
+        return {name: tuple(services) for name, services in found.items()}
 
     @cached_property
     def survey_groups(self) -> dict[str, list[ShownSurvey]]:

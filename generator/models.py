@@ -73,6 +73,11 @@ class Record(BaseModel):
         kind's name): the ids of other records they name (a comment's services)."""
         return []
 
+    def typed_in(self) -> str:
+        """The file the record was typed in (what ``problem`` would name, found at once)."""
+        file = getattr(self._locate, "file", None)
+        return file if isinstance(file, str) else self.problem(None, "").file
+
     def problem(self, field: str | tuple[str | int, ...] | None, message: str) -> Problem:
         """A problem with ``field`` of this record (or the whole record), at its line; a
         tuple is a path inside the record, such as ``("brand", "logos", 0, "image")``."""

@@ -35,6 +35,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -480,18 +481,21 @@ def built_in(site: models.Settings) -> list[str]:
     return ["_headers", "_redirects", root_path(site.api_base)]
 
 
-def folder_problems(site: models.Settings, entries: list[tuple[str, Problem]]) -> list[Problem]:
+def folder_problems(
+    site: models.Settings, entries: list[tuple[str, Callable[[], Problem]]]
+) -> list[Problem]:
     """Pages and files that would be at an address inside the API's folder, where the host
     would send them as JSON (``headers.API_HEADERS``) or serve them instead of the API.
 
-    ``entries`` are the site's pages and files with where each comes from (``Problem``s).
+    ``entries`` are the site's pages and files with where each comes from (a function
+    giving a ``Problem``: worked out only for those reported).
     If the folder holds the site's own (``api_base: services``), the name is wrong: that is
     reported once, at ``api_base``; a file of ``content/`` there is reported at the file.
     """
     base = site.api_base
     ours = set(built_in(site))
     inside = [
-        origin
+        origin()
         for path, origin in entries
         if path not in ours and url_of(path).startswith(base + "/")
     ]

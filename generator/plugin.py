@@ -13,6 +13,7 @@ import errno
 import ipaddress
 import logging
 import os
+import re
 import shutil
 import socket
 import sys
@@ -35,6 +36,12 @@ from .routes import builder_config
 from .search import index_site
 from .write import PAGES_READY
 
+#: A page as the generator writes it (``render._page``, after its front matter): its banner,
+#: then its body, one line of inert HTML (``sanitise.inert``) that Markdown passes through.
+_GENERATED = re.compile(r'\A(<!-- [^\n]* -->\n\n)(<div class="lo-body"[^\n]*</div>)\n?\Z')
+#: What Markdown is given in the body's place (it passes this through too).
+_HELD = '<div class="lo-held"></div>'
+
 
 class _NoOptions(Config):  # type: ignore[no-untyped-call]  # MkDocs' Config is untyped
     """The plugin takes no options: everything comes from data/ and content/."""
@@ -55,6 +62,7 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.settings: dict[str, Any] = {}  # the menu and names of the last build that worked
         self.theme_seen: list[tuple[str, int, int]] | None = None  # theme files at last build
         self.indexing = threading.Lock()  # one search index of the preview at a time
+        self.held: dict[str, str] = {}  # pages' bodies, kept from Markdown (on_page_markdown)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """A preview (``mkdocs serve --dirty``, as ``make serve`` runs it) rebuilds only the
@@ -136,6 +144,30 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
                 if page.markdown is None:
                     page.read_source(config)
         return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Any
+    ) -> str:
+        """Markdown is spared the body of each page the generator wrote (``render._page``):
+        one line of inert HTML, which it would parse only to pass it through untouched (at
+        a county's size, most of MkDocs' time). The body is held back here, and put back
+        into the HTML that Markdown makes of the rest (``on_page_content``): the same page,
+        byte for byte. A page of any other shape is converted as it is."""
+        found = _GENERATED.match(markdown)
+        if found is None:
+            return markdown
+        self.held[page.file.src_uri] = found.group(2)
+        return found.group(1) + _HELD
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        """The body held back from Markdown (``on_page_markdown``), where it stood."""
+        body = self.held.pop(page.file.src_uri, None)
+        if body is None:
+            return html
+        before, held, after = html.rpartition(_HELD)
+        if not held:
+            raise PluginError(f"{page.file.src_uri}: Markdown changed the page's body")
+        return before + body + after
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         """Each page with Material's markup that no block reaches mended (``mend``); the

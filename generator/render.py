@@ -36,6 +36,7 @@ from .markup import refused
 from .memo import COMPILED, Memo
 from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
 from .oruk import API_LISTS, FEED_PAGE, api_files, page_path, root_path
+from .parallel import in_two
 from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
 from .search import AGES, directory_files, facts, found_words, places, record, record_reads
@@ -138,27 +139,29 @@ def render_site(
     found_words(site, memo)  # each service's thesaurus words, from the memo where it can
     common = _context(site, {r.path for r in table} | set(project.content))
     made = _Made(env, site, common, memo, zensical)
-    bodies: dict[str, _Body] = {}  # path: title, html (None if known), desc, banner
     checked: dict[str, str] = {}  # path: when the record it shows was last checked
     described: dict[str, dict[str, object]] = {}  # path: a service's JSON-LD
+    jobs: list[_Job] = []
     for route in table:
         banner = f"Generated from {route.source} by the Local Offer generator: do not edit."
-        bodies[route.path] = made.page(route.path, route.template, route.context, None, banner)
+        jobs.append(_Job(route.path, route.template, route.context, None, banner, None))
         reviewed = getattr(route.record[1], "last_reviewed", None) if route.record else None
         if isinstance(reviewed, date):
             checked[route.path] = long_date(reviewed)
         if route.record and route.record[0] == "service" and memo.want_pages:
             described[route.path] = service_ld(route.record[1], site)
-    by_path = {r.path: r for r in table}
-    trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
     files: dict[str, bytes] = {}
     for name, item in project.content.items():
         if isinstance(item, models.Page):
             banner = f"Copied from content/{name}: edit that file, not this one."
-            page = made.page(name, "content-page.html", {"content": item}, item.title, banner)
-            bodies[name] = page._replace(description=item.description)
+            own = {"content": item}
+            jobs.append(_Job(name, "content-page.html", own, item.title, banner, item.description))
         else:
             files[name] = item
+    # path: title, html (None if known), digest, ids, description, banner
+    bodies = dict(zip((job.path for job in jobs), in_two(jobs, made.made, memo), strict=True))
+    by_path = {r.path: r for r in table}
+    trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
     files[BRAND_CSS] = brand_css(project.site.brand)
     services: list[models.Service] = list(site.services)
     api = (services, project.vocabularies, project.site)
@@ -175,20 +178,35 @@ def render_site(
     anchors = {path: body.anchors for path, body in bodies.items()}
     origins = _link_origins(project)
     pages: dict[str, bytes] = {}
-    for path, (title, html, digest, _, description, banner) in bodies.items():
+    answers: dict[str, str] = {}  # each target's problem: the same from every page
+
+    def problem(target: str) -> str:
+        if target not in answers:
+            answers[target] = _link_problem(target, anchors, files)
+        return answers[target]
+
+    def write(path: str) -> bytes | Problem | None:
+        """The page ``path`` as the docs folder holds it (None in a check), or its problem."""
+        title, html, digest, _, description, banner = bodies[path]
         try:
-            problem = lambda t: _link_problem(t, anchors, files)  # noqa: E731
             body = _inert(path, html, digest, zensical, problem, memo)
             bodies[path] = bodies[path]._replace(html=None)  # written: its HTML is let go
         except LinkError as exc:
-            problems.append(_locate(exc, path, origins, project))
-            continue
+            return _locate(exc, path, origins, project)
         except MarkupError as exc:
-            problems.append(_markup_problem(exc, path, project))
-            continue
-        if memo.want_pages:
-            meta = (checked.get(path), trails.get(path), described.get(path))
-            pages[path] = _page(title, description, banner, body, *meta)
+            return _markup_problem(exc, path, project)
+        if not memo.want_pages:
+            return None
+        meta = (checked.get(path), trails.get(path), described.get(path))
+        return _page(title, description, banner, body, *meta)
+
+    paths = list(bodies)
+    written = in_two(paths, write, memo)
+    for path, page in zip(paths, written, strict=True):
+        if isinstance(page, Problem):
+            problems.append(page)
+        elif page is not None:
+            pages[path] = page
     memo.chunks.clear()  # a run's lines: hundreds of MB at a county's size, used up
     memo.chunks.seen.clear()
     if problems:
@@ -220,6 +238,18 @@ class _Files(dict[str, bytes]):
             self.update(self.later())
             self.later = None
         return super().__contains__(path)
+
+
+class _Job(NamedTuple):
+    """A page to make: its path, template, its route's own values, its title if known (a
+    content page's), its banner and its description (a content page's)."""
+
+    path: str
+    template: str
+    own: dict[str, Any]
+    title: str | None
+    banner: str
+    description: str | None
 
 
 class _Body(NamedTuple):
@@ -272,6 +302,11 @@ class _Made:
             if isinstance(getattr(r, "id", None), str)
         }
         self.templates = _templates_digest(env) if memo.across_runs else b""
+
+    def made(self, job: _Job) -> _Body:
+        """The page of ``job``, rendered or known (``page``)."""
+        body = self.page(job.path, job.template, job.own, job.title, job.banner)
+        return body._replace(description=job.description)
 
     def page(
         self, path: str, template: str, own: dict[str, Any], title: str | None, banner: str
@@ -457,6 +492,7 @@ class Context:
     current_stage: ShownStage | None
     next_stage: ShownStage | None
     running: list[ShownService]  # the services offered now: what lists show
+    running_count: int  # how many: a page that only counts them reads no record
     not_running: list[ShownService]  # stopped or closed for now: listed apart
     running_number: dict[str, int]  # a running service's place in A to Z
     similar: Callable[[ShownService], list[ShownService]]  # running services to try instead
@@ -490,6 +526,7 @@ def _context(site: SiteModel, pages: set[str]) -> Context:
         current_stage=site.current_stage,
         next_stage=site.next_stage,
         running=site.running,
+        running_count=len(site.running),
         not_running=site.not_running,
         running_number=site.running_number,
         similar=site.similar,

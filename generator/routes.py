@@ -9,7 +9,8 @@ relative addresses).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -24,12 +25,14 @@ from .validate import Project
 @dataclass(frozen=True)
 class Listing:
     """One page of the directory's A to Z listing: its services, its number, the paths of
-    all the listing's pages, and the place in A to Z of its first service."""
+    all the listing's pages, the place in A to Z of its first service, and how many
+    services the directory has (a page that counts them reads no other record)."""
 
     services: list[ShownService]
     number: int
     paths: list[str]
     first: int
+    total: int
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,9 @@ class Route:
     path: str  # e.g. services/speech-advice-line.md
     template: str
     source: str  # the data it is generated from, for the "do not edit" banner
-    origin: Problem  # where a person would change its name, for clash messages
+    #: Where a person would change its name, for clash messages (for a record's page,
+    #: None: ``located`` works it out from the record, only when a clash needs it).
+    origin: Problem | None
     #: The record the page is about, and the template's name for it (``service``).
     record: tuple[str, Any] | None = None
     listing: Listing | None = None  # on a page of the A to Z listing
@@ -63,6 +68,14 @@ class Route:
     #: The page a deep page sits under, for its breadcrumbs ("Home, Directory of services"):
     #: a record's page, its kind's list; a list of services, the page that links to it.
     parent: str | None = None
+
+    def located(self) -> Problem:
+        """Where a person would change the page's name (``origin``)."""
+        if self.origin is not None:
+            return self.origin
+        assert self.record is not None
+        found: Problem = self.record[1].problem("id", "")
+        return found
 
     @property
     def context(self) -> dict[str, Any]:
@@ -124,9 +137,9 @@ def _menu_routes(site: SiteModel, built_in: Problem) -> list[Route]:
             )
         )
     for audience in project.vocabularies.audiences:
-        origin = audience.problem("id", "")
         page = AUDIENCE_PAGE.format(id=audience.id)
-        table.append(Route(page, "audience.html", origin.file, origin, ("audience", audience)))
+        source = audience.typed_in()
+        table.append(Route(page, "audience.html", source, None, ("audience", audience)))
     return table
 
 
@@ -141,12 +154,11 @@ def routes(site: SiteModel) -> list[Route]:
         if kind.page is None or kind.template is None:
             continue
         for record in site.records[kind.name]:
-            origin = record.problem("id", "")  # in whichever file it was typed
             page = kind.page.format(id=record.id)
             parent = kind.listing[0] if kind.listing else listing_page(1)
-            table.append(
-                Route(page, kind.template, origin.file, origin, (kind.name, record), parent=parent)
-            )
+            source = record.typed_in()  # in whichever file it was typed
+            own = (kind.name, record)
+            table.append(Route(page, kind.template, source, None, own, parent=parent))
     return table
 
 
@@ -166,7 +178,7 @@ def _listing_pages(site: SiteModel, origin: Problem) -> list[Route]:
             "services.html",
             "data/services.yaml",
             origin,
-            listing=Listing(chunk, n, paths, (n - 1) * size + 1),
+            listing=Listing(chunk, n, paths, (n - 1) * size + 1, len(site.services)),
             parent=None if n == 1 else paths[0],
         )
         for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True), 1)
@@ -356,21 +368,20 @@ def check_names(project: Project, table: list[Route]) -> list[Problem]:
     where another needs a folder (``content/timeline.md/x``), would silently replace one
     another; each is reported where a person would rename it.
     """
-    entries = [(r.path, r.origin) for r in table]
-    entries += [(name, Problem(f"content/{name}", 1, "", "")) for name in project.content]
-    entries += [(n, Problem("(built-in file)", 1, "", "")) for n in oruk.built_in(project.site)]
-    entries.append(("filters/cards-0.json", Problem("(built-in file)", 1, "", "")))
-    entries.append((BRAND_CSS, Problem("(built-in file)", 1, "", "")))
-    entries.append(("updates.xml", Problem("(built-in file)", 1, "", "")))
-    entries.append(("calendar.ics", Problem("(built-in file)", 1, "", "")))
+    entries: list[tuple[str, Callable[[], Problem]]] = [(r.path, r.located) for r in table]
+    entries += [(name, _at(f"content/{name}")) for name in project.content]
+    built_in = _at("(built-in file)")
+    entries += [(n, built_in) for n in oruk.built_in(project.site)]
+    extra = ["filters/cards-0.json", BRAND_CSS, "updates.xml", "calendar.ics"]
+    entries += [(name, built_in) for name in extra]
     problems = oruk.folder_problems(project.site, entries)  # the open data's folder
-    owners: dict[str, tuple[str, Problem]] = {}
-    folders: dict[str, tuple[str, Problem]] = {}
+    owners: dict[str, tuple[str, Callable[[], Problem]]] = {}
+    folders: dict[str, tuple[str, Callable[[], Problem]]] = {}
     for path, origin in entries:
         address = url_of(path)
         if address in owners:
             msg = f"would have the same address as {_described(*owners[address])}; rename one"
-            problems.append(Problem(origin.file, origin.line, origin.where, msg))
+            problems.append(replace(origin(), message=msg))
         owners.setdefault(address, (path, origin))
         parts = path.split("/")
         for depth in range(1, len(parts)):
@@ -378,11 +389,17 @@ def check_names(project: Project, table: list[Route]) -> list[Problem]:
     for path, origin in entries:
         if path in folders:
             msg = f"is a file where {_described(*folders[path])} needs a folder; rename one"
-            problems.append(Problem(origin.file, origin.line, origin.where, msg))
+            problems.append(replace(origin(), message=msg))
     return problems
 
 
-def _described(path: str, origin: Problem) -> str:
+def _at(file: str) -> Callable[[], Problem]:
+    """Where a page or file of ``file`` comes from, as ``check_names`` asks for it."""
+    return lambda: Problem(file, 1, "", "")
+
+
+def _described(path: str, located: Callable[[], Problem]) -> str:
+    origin = located()
     if origin.file.startswith("content/"):
         return origin.file
     return f"the page {path} (from {origin.file}:{origin.line})"

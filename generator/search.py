@@ -258,6 +258,8 @@ class Holder:
             for phrase in _phrases(group.words):
                 self.by_phrase.setdefault(phrase, []).append(number)
         self.longest = max((p.count(" ") + 1 for p in self.by_phrase), default=0)
+        #: What each text holds, worked out once: a term's words are in many services.
+        self.by_text: dict[str, frozenset[int]] = {}
 
     def held(self, texts: list[str]) -> list[Group]:
         return [self.known[number] for number in self.numbers(texts)]
@@ -266,13 +268,21 @@ class Holder:
         """The places in ``known`` of the groups ``texts`` hold, in order."""
         found: set[int] = set()
         for text in texts:
-            words = _plain(text).split()
-            for n in range(1, self.longest + 1):
-                for i in range(len(words) - n + 1):
-                    *start, last = words[i : i + n]
-                    for end in _singular(last):
-                        found.update(self.by_phrase.get(" ".join([*start, end]), ()))
+            if text not in self.by_text:
+                self.by_text[text] = self._in(text)
+            found.update(self.by_text[text])
         return tuple(sorted(found))
+
+    def _in(self, text: str) -> frozenset[int]:
+        """The places of the groups one text holds."""
+        found: set[int] = set()
+        words = _plain(text).split()
+        for n in range(1, self.longest + 1):
+            for i in range(len(words) - n + 1):
+                *start, last = words[i : i + n]
+                for end in _singular(last):
+                    found.update(self.by_phrase.get(" ".join([*start, end]), ()))
+        return frozenset(found)
 
 
 #: The last site's words by service id (``found_words``), kept while its pages render

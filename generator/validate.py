@@ -8,7 +8,6 @@ person can fix them all in one go instead of one per build.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import typing
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import kinds, models
 from .errors import DataError, Problem, shown
-from .load import ContentPage, Loaded, Loc, Source, kind_of, load_all
+from .load import ContentPage, Loaded, Loc, Locator, Source, kind_of, load_all
 from .memo import Memo
 from .sanitise import MarkdownError, markdown_html
 
@@ -286,10 +285,6 @@ def _prose(value: Any, source: Source, loc: Loc = ()) -> Iterator[tuple[models.P
 # --- schema errors, in words ---------------------------------------------------------------
 
 
-def _locate(source: Source, prefix: Loc, loc: Loc, message: str) -> Problem:
-    return source.problem((*prefix, *loc), message)
-
-
 def _missing(name: str) -> str:
     kind = kinds.of_file(name)
     if kind and kind.folder:
@@ -303,7 +298,7 @@ def _locate_terms(vocab: models.Vocabularies, source: Source) -> None:
     record, and pydantic tells a model nothing of the path it is made at."""
     for name in type(vocab).model_fields:
         for i, term in enumerate(getattr(vocab, name)):
-            term._locate = functools.partial(_locate, source, ("vocabularies", name, i))
+            term._locate = Locator(source, ("vocabularies", name, i))
 
 
 def _terms_context(vocab: models.Vocabularies) -> dict[str, Any]:
@@ -334,7 +329,7 @@ def _validate_file(
     if typing.get_origin(schema.model_fields[key].annotation) is not list or not isinstance(
         items, list
     ):  # site:, accessibility:, vocabularies: one record
-        here = {**context, "record": inner, "locate": functools.partial(_locate, source, (key,))}
+        here = {**context, "record": inner, "locate": Locator(source, (key,))}
         whole = _report(schema, source.data, source, (), problems, here)
         if isinstance(whole, models.VocabulariesFile):
             _locate_terms(whole.vocabularies, source)
@@ -342,7 +337,7 @@ def _validate_file(
     shell = _report(schema, {**source.data, key: []}, source, (), problems)
     records = []
     for i, item in enumerate(items):
-        locate = functools.partial(_locate, source, (key, i))
+        locate = Locator(source, (key, i))
         record = _report(
             inner, item, source, (key, i), problems, {**context, "record": inner, "locate": locate}
         )

@@ -49,12 +49,19 @@ def refuse_links_inside(root: Path, name: str) -> None:
     files of ``theme/`` into the site, so a link there could publish any file of the
     machine, and the generator writes into ``schemas/`` and ``build/docs/``, so a link
     there would have it write over whatever the link points at."""
-    for folder, dirs, files in os.walk(root / name):
-        for entry in [*dirs, *files]:
-            path = Path(folder) / entry
-            if path.is_symlink():
-                rel = printable(path.relative_to(root).as_posix())
+    folders = [root / name]
+    while folders:  # scandir knows a link from the directory entry, with no stat a file
+        try:
+            with os.scandir(folders.pop()) as found:
+                entries = list(found)
+        except OSError:
+            continue  # not there (yet), or unreadable: skipped, as os.walk skips it
+        for entry in entries:
+            if entry.is_symlink():
+                rel = printable(Path(entry.path).relative_to(root).as_posix())
                 raise BuildError(f"{rel} is a link; put the file itself in {name}/")
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
 
 
 def refuse_unsafe_folder(root: Path, name: str) -> None:
