@@ -1,4 +1,5 @@
-"""The pages' two long steps (rendering, then writing each page inert) on two cores.
+"""The pages' long steps (rendering, writing each page inert, checking the built site's
+links) on two cores.
 
 Rendering a county's pages is most of a ``check`` and of the generator's part of a build,
 and each page is made on its own, from values nothing changes meanwhile. So ``in_two``
@@ -7,16 +8,17 @@ the run's memo), while this process makes the rest; the answers are put back in 
 order, so the run makes exactly what one process would, byte for byte, and reports the
 same problems (``test_render`` holds the two to each other).
 
-It forks only where that is safe and pays: a machine with more than one core, a process
-with no other thread (a preview's server has some: a fork copies no thread but may copy a
-lock one holds), and enough pages. Anywhere else, and on any platform without ``fork``,
-the pages are made here, one after another.
+It forks only where that is safe and pays: on Linux, on a machine with more than one
+core, in a process with no other thread (a preview's server has some: a fork copies no
+thread but may copy a lock one holds), with enough pages. Anywhere else the pages are made
+here, one after another.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -35,12 +37,16 @@ FORK_FROM = 200
 _OWN = ("converters", "chunks")
 
 
-def in_two(items: Sequence[Item], work: Callable[[Item], Made], memo: Memo) -> list[Made]:
+def in_two(
+    items: Sequence[Item], work: Callable[[Item], Made], memo: Memo | None = None
+) -> list[Made]:
     """``[work(i) for i in items]``, the odd items made in a forked copy of this process
-    where that is safe and pays (see the module's docstring). The first ``DataError`` in
-    the items' order is raised, as the loop would raise it."""
+    where that is safe and pays (see the module's docstring), with what the copy added to
+    ``memo`` added to this process's. The first ``DataError`` in the items' order is
+    raised, as the loop would raise it."""
     if not _can_fork(len(items)):
         return [work(item) for item in items]
+    memo = memo or Memo()  # none given: what the work remembers is of no later use
     before = _state(memo)
     reader, writer = os.pipe()
     pid = os.fork()
@@ -82,7 +88,12 @@ class _Failed:
 
 
 def _can_fork(count: int) -> bool:
-    return count >= FORK_FROM and hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and _alone()
+    return count >= FORK_FROM and _LINUX and (os.cpu_count() or 1) > 1 and _alone()
+
+
+#: Where a fork copies a process safely: not macOS, whose system libraries may not survive
+#: one (Python's own pools no longer fork there), nor Windows, which has none.
+_LINUX = sys.platform.startswith("linux")
 
 
 def _alone() -> bool:

@@ -28,6 +28,7 @@ def forking(monkeypatch: pytest.MonkeyPatch, fork: bool = True) -> None:
     monkeypatch.setattr(parallel, "FORK_FROM", 2 if fork else 10**9)
     monkeypatch.setattr(parallel, "_alone", lambda: True)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # as on a machine of one core too
+    monkeypatch.setattr(parallel, "_LINUX", True)
 
 
 def made(root: Path, *, fork: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[object, Memo]:
