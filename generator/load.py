@@ -18,6 +18,7 @@ import re
 import stat
 import typing
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from .errors import DataError, Problem, shown
 from .kinds import files, folders
 from .memo import Memo
 from .models import MAX_ID, SLUG
+from .parallel import in_two
 
 #: Files larger than this are refused before parsing: real data files are a few hundred KB,
 #: and parsing tens of MB of YAML in pure Python would stall a build for minutes.
@@ -155,7 +157,7 @@ def _label(noun: str, index: int, item: Any) -> str:
 
 
 @functools.cache
-def _field_models(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None]:
+def field_models(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None]:
     """For the field ``key`` of ``model``: whether it is a list of records, and the model of
     its records (or of its value, for a field holding one record)."""
     field = model.model_fields.get(key)
@@ -188,7 +190,7 @@ def describe(file: str, data: Any, loc: Loc) -> str:
     while model is not None and i < len(loc) and isinstance(loc[i], str):
         part = str(loc[i])
         data = data.get(part) if isinstance(data, dict) else None
-        is_list, inner = _field_models(model, part)
+        is_list, inner = field_models(model, part)
         if is_list and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             index = int(loc[i + 1])
             data = data[index] if isinstance(data, list) and 0 <= index < len(data) else None
@@ -300,9 +302,11 @@ def _parse_yaml(
     a new ``Source`` of the same data (nothing changes it once read): a rebuild after one
     file changed parses only that file again.
     """
-    if memo is None or not memo.across_runs:
+    if memo is None:
         return _parse_yaml_afresh(text, name, line_offset)
-    known = memo.parsed.get((name, line_offset))
+    known = memo.parsed.get((name, line_offset))  # or parsed ahead this run (``_parse_ahead``)
+    if (known is None or known[0] != text) and not memo.across_runs:
+        return _parse_yaml_afresh(text, name, line_offset)
     if known is None or known[0] != text:
         source, found = _parse_yaml_afresh(text, name, line_offset)
         known = memo.parsed[name, line_offset] = (text, source, tuple(found))
@@ -453,7 +457,7 @@ def _names_in(models: tuple[type[BaseModel], ...]) -> frozenset[str]:
         model = todo.pop()
         for key in model.model_fields:
             names.add(key)
-            inner = _field_models(model, key)[1]
+            inner = field_models(model, key)[1]
             if inner is not None and not inner.model_fields.keys() <= names:
                 todo.append(inner)
     return frozenset(names)
@@ -747,6 +751,8 @@ def load_all(root: Path, *, memo: Memo | None = None) -> Loaded:
             close = difflib.get_close_matches(name, files(), n=1)
             hint = f"did you mean {close[0]}?" if close else f"expected {', '.join(files())}"
             problems.append(Problem(f"data/{name}", 1, "", f"unknown data file; {hint}"))
+    memo = memo or Memo()
+    _parse_ahead(data_dir, memo)
     sources = {}
     for name in files():
         path = data_dir / name
@@ -758,7 +764,48 @@ def load_all(root: Path, *, memo: Memo | None = None) -> Loaded:
             sources.update(found_sources)
             problems += found
     content, found = load_content(root / "content", memo)
+    if not memo.across_runs:  # parsed ahead for this run only: nothing kept for another
+        memo.parsed.clear()
+        memo.parsed_new.clear()
+        memo.used_parsed.clear()
     return Loaded(sources, content, problems + found)
+
+
+def _parse_ahead(data_dir: Path, memo: Memo) -> None:
+    """The data files parsed on two cores (``parallel``) into ``memo`` before they are
+    loaded one by one, which then find each there: parsing is most of loading a county.
+    Only ordinary files of the right names and sizes, in UTF-8, whose text is not there
+    yet; anything else is left for loading to read, and report."""
+    paths = [(data_dir / name, f"data/{name}") for name in files()]
+    for folder in folders():
+        with suppress(OSError):
+            if (data_dir / folder).is_dir() and not (data_dir / folder).is_symlink():
+                found = sorted((data_dir / folder).iterdir(), key=lambda p: p.name)
+                paths += [(p, f"data/{folder}/{p.name}") for p in found]
+    todo: list[tuple[str, str]] = []
+    for path, name in paths:
+        if not path.name.endswith(".yaml") or _data_name_problem(path.name):
+            continue
+        try:
+            if _not_a_plain_file(path) or path.stat().st_size > MAX_BYTES:
+                continue
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        known = memo.parsed.get((name, 0))
+        if known is None or known[0] != text:
+            todo.append((name, text))
+
+    def parse(item: tuple[str, str]) -> tuple[Source, list[Problem]] | None:
+        try:
+            return _parse_yaml_afresh(item[1], item[0], 0)
+        except Exception:  # met again, and reported, when the file is loaded
+            return None
+
+    for (name, text), parsed in zip(todo, in_two(todo, parse, least=4), strict=True):
+        if parsed is not None:
+            memo.parsed[name, 0] = (text, parsed[0], tuple(parsed[1]))
+            memo.parsed_new.add((name, 0))
 
 
 def load_folder(

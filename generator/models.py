@@ -133,7 +133,7 @@ class Prose(str):
         return self.html
 
 
-def _prose(value: str, info: ValidationInfo) -> Prose:
+def prose_html(value: str, info: ValidationInfo) -> Prose:
     """The field's clean HTML, made once, as it is validated (remembered in the run's
     ``Memo``, which ``validate`` gives in the context)."""
     memo = info.context.get("memo") if isinstance(info.context, dict) else None
@@ -152,7 +152,7 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Markdown = Annotated[
     str,
     Field(min_length=1, max_length=50_000),
-    AfterValidator(_prose),
+    AfterValidator(prose_html),
 ]
 #: Lower-case id used in page addresses: letters, digits and single hyphens.
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

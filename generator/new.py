@@ -317,7 +317,7 @@ def shape(model: type[BaseModel], path: str) -> Shape:
     vocabulary = _vocabulary(metadata)
     if vocabulary:
         return Shape("term", required, vocabulary=vocabulary)
-    if any(getattr(item, "func", None) is models._prose for item in metadata):
+    if any(getattr(item, "func", None) is models.prose_html for item in metadata):
         return Shape("markdown", required)
     return Shape("text", required)
 

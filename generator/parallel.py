@@ -38,13 +38,17 @@ _OWN = ("converters", "chunks")
 
 
 def in_two(
-    items: Sequence[Item], work: Callable[[Item], Made], memo: Memo | None = None
+    items: Sequence[Item],
+    work: Callable[[Item], Made],
+    memo: Memo | None = None,
+    *,
+    least: int | None = None,
 ) -> list[Made]:
     """``[work(i) for i in items]``, the odd items made in a forked copy of this process
-    where that is safe and pays (see the module's docstring), with what the copy added to
-    ``memo`` added to this process's. The first ``DataError`` in the items' order is
-    raised, as the loop would raise it."""
-    if not _can_fork(len(items)):
+    where that is safe and pays (see the module's docstring; ``least`` items at least,
+    ``FORK_FROM`` unless said), with what the copy added to ``memo`` added to this
+    process's. The first ``DataError`` in the items' order is raised, as the loop would."""
+    if not _can_fork(len(items), FORK_FROM if least is None else least):
         return [work(item) for item in items]
     memo = memo or Memo()  # none given: what the work remembers is of no later use
     before = _state(memo)
@@ -87,8 +91,8 @@ class _Failed:
         self.problems = problems
 
 
-def _can_fork(count: int) -> bool:
-    return count >= FORK_FROM and _LINUX and (os.cpu_count() or 1) > 1 and _alone()
+def _can_fork(count: int, least: int) -> bool:
+    return count >= max(least, 2) and _LINUX and (os.cpu_count() or 1) > 1 and _alone()
 
 
 #: Where a fork copies a process safely: not macOS, whose system libraries may not survive

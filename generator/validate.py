@@ -8,6 +8,7 @@ person can fix them all in one go instead of one per build.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import typing
 from collections.abc import Iterator
@@ -16,12 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from . import kinds, models
 from .errors import DataError, Problem, shown
-from .load import ContentPage, Loaded, Loc, Locator, Source, kind_of, load_all
+from .load import ContentPage, Loaded, Loc, Locator, Source, field_models, kind_of, load_all
 from .memo import Memo
+from .parallel import in_two
 from .sanitise import MarkdownError, markdown_html
 
 
@@ -79,6 +81,7 @@ def validate(loaded: Loaded, memo: Memo | None = None) -> Project:
     parsed: dict[str, Any] = {}  # by source (``services/acme.yaml``), or by file if absent
     sources = loaded.sources
     memo = memo or Memo()
+    _convert_ahead(sources, memo)
     context: dict[str, Any] = {"memo": memo}  # and the vocabularies' terms, once read
     for name, (schema, required) in kinds.files().items():
         present = [key for key in sources if kind_of(key) == name]  # the file, its folder's
@@ -266,6 +269,50 @@ def _page(name: str, page: ContentPage, problems: list[Problem], memo: Memo) -> 
         markdown=page.body,
         first_line=page.body_line,
     )
+
+
+def _convert_ahead(sources: dict[str, Source], memo: Memo) -> None:
+    """Every markdown field's HTML, made on two cores (``parallel``) into ``memo`` before the
+    records are validated, which then find it there: converting a county's descriptions is
+    most of validating them. A text that cannot be converted is left for its validation to
+    report, at its line."""
+    texts: dict[str, None] = {}
+    for key, source in sources.items():
+        schema = kinds.files().get(kind_of(key), (None, False))[0]
+        if schema is not None:
+            texts.update(dict.fromkeys(_markdown_in(schema, source.data)))
+    todo = [text for text in texts if (text, None) not in memo.html]
+
+    def convert(text: str) -> None:
+        try:
+            markdown_html(text, memo=memo)
+        except Exception:  # met again, and reported, when it is validated
+            memo.used_html.discard((text, None))
+
+    in_two(todo, convert, memo)
+
+
+def _markdown_in(model: type[BaseModel], data: Any) -> Iterator[str]:
+    """The texts typed in ``data`` (as parsed) where ``model`` has a markdown field, as the
+    field's validator will be given them (trimmed)."""
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        if not isinstance(key, str) or key not in model.model_fields:
+            continue
+        if isinstance(value, str) and _is_markdown(model, key):
+            yield value.strip()
+        is_list, inner = field_models(model, key)
+        if inner is not None:
+            for item in value if is_list and isinstance(value, list) else [value]:
+                yield from _markdown_in(inner, item)
+
+
+@functools.cache
+def _is_markdown(model: type[BaseModel], key: str) -> bool:
+    """Whether the field ``key`` of ``model`` is ``models.Markdown``."""
+    meta = model.model_fields[key].metadata
+    return any(isinstance(m, AfterValidator) and m.func is models.prose_html for m in meta)
 
 
 def _prose(value: Any, source: Source, loc: Loc = ()) -> Iterator[tuple[models.Prose, Problem]]:

@@ -18,9 +18,20 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+import generator.parallel
+
 ROOT = Path(__file__).resolve().parent.parent
 #: Every test sees the same "today", so dates (open surveys, overdue reviews) are stable.
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test's own runs make their pages in this process, whatever threads earlier tests
+    left (``parallel`` forks only in a process that runs none): so a spy sees every call,
+    and a test runs the same alone or in the suite. ``test_parallel`` forks on purpose,
+    and holds the two ways to each other; the commands a test starts fork as they would."""
+    monkeypatch.setattr(generator.parallel, "_alone", lambda: False)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
+from generator import load, parallel
 from generator.load import load_yaml
 from generator.validate import load_project
 
@@ -196,6 +196,7 @@ def test_file_over_2_mb_is_refused_without_parsing(
         return compose(text)
 
     monkeypatch.setattr(load, "_compose", measured_compose)
+    monkeypatch.setattr(parallel, "_alone", lambda: False)  # every file parsed here, counted
     big = SERVICES + "#" * (3 * 1024 * 1024) + "\n"  # valid YAML: one long comment
     assert services_problems(tmp_path, big) == [
         f"data/services.yaml:1: file is {len(big.encode()):,} bytes;"

@@ -5,12 +5,14 @@ pages' order is the one raised, whichever process met it."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 import generator.parallel as parallel
 from generator.errors import DataError, Problem
+from generator.links import broken_links
 from generator.memo import Memo
 from generator.parallel import in_two
 from generator.pipeline import run
@@ -18,15 +20,15 @@ from generator.pipeline import run
 from .conftest import TODAY, copy_project
 
 #: What the memo keeps for a later run, compared between the two ways.
-KEPT = ("rendered", "links", "bodies", "html", "held", "used_rendered", "used_bodies")
+KEPT = ("parsed", "rendered", "links", "bodies", "html", "held", "used_rendered", "used_bodies")
 
 
 def forking(monkeypatch: pytest.MonkeyPatch, fork: bool = True) -> None:
-    """Whether ``in_two`` forks from now on: from two items (the sample has a few hundred
-    pages), even while another test's idle thread is left running (a server's), and on a
-    machine of one core."""
-    monkeypatch.setattr(parallel, "FORK_FROM", 2 if fork else 10**9)
-    monkeypatch.setattr(parallel, "_alone", lambda: True)
+    """Whether ``in_two`` forks from now on (or never): from two items (the sample has a
+    few hundred pages), even while another test's idle thread is left running (a
+    server's), and on a machine of one core."""
+    monkeypatch.setattr(parallel, "FORK_FROM", 2)
+    monkeypatch.setattr(parallel, "_alone", lambda: fork)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # as on a machine of one core too
     monkeypatch.setattr(parallel, "_LINUX", True)
 
@@ -105,3 +107,19 @@ def test_a_fault_in_the_copy_is_raised_here(monkeypatch: pytest.MonkeyPatch) -> 
     forking(monkeypatch)
     with pytest.raises(RuntimeError, match="a fault of ours"):
         in_two([0, 1, 2], broken, Memo())
+
+
+def test_the_built_sites_links_are_checked_on_two_cores_as_on_one(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    pages = sorted(site.rglob("index.html"))
+    for page, link in ((pages[3], "../no-such-page/"), (pages[-2], "#no-such-section")):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(html.replace("</main>", f'<a href="{link}">x</a></main>', 1), "utf-8")
+    forking(monkeypatch, fork=False)
+    alone = broken_links(site)
+    forking(monkeypatch)
+    assert broken_links(site) == alone
+    assert len(alone) == 2 and "no-such-page" in alone[0] + alone[1]

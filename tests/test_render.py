@@ -13,6 +13,7 @@ import pytest
 from generator.errors import DataError
 from generator.model import FileInfo, build_model, file_info
 from generator.pipeline import check
+from generator.render import _ids
 from generator.sanitise import encode
 from generator.validate import load_project
 
@@ -169,3 +170,22 @@ def test_a_survey_not_yet_open_promises_no_link_it_does_not_show() -> None:
     page = htmllib.unescape(re.sub(r"&#(\d+);", lambda m: chr(int(m[1])), raw))
     assert "You can take part from 15 February 2027, when the link will be on this page" in page
     assert "link will work" not in page
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p id="a">',
+        '<p data-lo-id="b">',
+        'xid="c"',
+        '_id="d"',
+        '\u00e9id="e"',
+        'id="f"',
+        '"id="g"',
+        '<a id="">',
+        '<div id="h" class="x"><span\nid="i">',
+    ],
+)
+def test_a_pages_ids_are_found_where_id_starts_a_word(html: str) -> None:
+    """``_ids`` finds what ``\\bid="…"`` finds, by a search that starts from the literal."""
+    assert _ids(html) == frozenset(re.findall(r'\bid="([^"]+)"', html))

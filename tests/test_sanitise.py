@@ -3,6 +3,7 @@ readings must write the same bytes, so the fast one can never publish something 
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from generator import render
 from generator.markup import refused
 from generator.pipeline import check
-from generator.sanitise import Chunks, _Writer, inert, plain
+from generator.sanitise import Chunks, _Writer, inert, plain, relpath
 
 from .conftest import ROOT, TODAY
 
@@ -89,3 +90,18 @@ def test_writing_a_line_at_a_time_writes_the_same_with_what_earlier_pages_left(h
     assert inert(html, resolve, anything, SHARED) == parsed(html)
     elsewhere = lambda target: f"/other/{target}"  # noqa: E731  # another page's links
     assert inert(html, elsewhere, anything, SHARED) == parsed(html, elsewhere)
+
+
+#: Path segments a docs path may have, and some it never has, which must still come out right.
+SEGMENTS = ["services", "x.md", "index.md", "areas", "essex", "page-2", ".", "..", ""]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(*[st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=4).map("/".join)] * 2)
+def test_a_link_between_docs_paths_is_what_the_standard_library_makes(
+    path: str, start: str
+) -> None:
+    """``relpath`` works a link out from the text of the two paths alone; for any two, it
+    gives what ``posixpath.relpath`` gives (which asks the system for the working folder)."""
+    if path and start:
+        assert relpath(path, start) == posixpath.relpath(path, start)

@@ -19,7 +19,13 @@ from .conftest import ROOT, TODAY, copy_project, write_project
 
 #: Caches a module may keep: pure functions of immutable values, returning immutable values
 #: (their docstrings say so), so no run can change what another is given.
-PURE = {"generator.oruk._uuid5", "generator.oruk.plain_text", "generator.markup._shape_refused"}
+PURE = {
+    "generator.oruk._uuid5",
+    "generator.oruk.plain_text",
+    "generator.markup._shape_refused",
+    "generator.sanitise.relative_url",  # and as render imports it:
+    "generator.render.relative_url",
+}
 
 
 class Counted:
