@@ -43,6 +43,7 @@ from . import kinds, models
 from .errors import BuildError
 from .memo import Memo
 from .model import ShownService, SiteModel, Terms, long_date
+from .parallel import in_two
 from .sanitise import url_of
 
 #: The ages a visitor can choose in the directory; a service with no upper age is listed
@@ -303,21 +304,26 @@ def found_words(site: SiteModel, memo: Memo | None = None) -> dict[str, list[str
     # and the groups (their digest): a run after an edit reads only the edited services.
     kept = memo.held if memo is not None and memo.across_runs else None
     groups_digest = hashlib.blake2b(repr(known).encode(), digest_size=16).digest()
-    direct: dict[str, list[Group]] = {}
+    every: dict[str, tuple[str, ...]] = {}  # each service's texts
     for s in site.services:
         used = [terms.disciplines[s.discipline], *(terms.needs[i] for i in s.needs)]
         own = [w for t in used for w in (t.name, t.plain or "", *t.synonyms) if w]
-        texts = (*own, s.name, s.one_line)
+        every[s.id] = (*own, s.name, s.one_line)
+    new = (t for t in every.values() if kept is None or (groups_digest, t) not in kept)
+    todo = list(dict.fromkeys(new))  # what the memo does not hold: on two cores (``parallel``)
+    held = dict(zip(todo, in_two(todo, lambda texts: holder.numbers(list(texts))), strict=True))
+    direct: dict[str, list[Group]] = {}
+    for service_id, texts in every.items():
         if kept is None:
-            direct[s.id] = holder.held(list(texts))
+            direct[service_id] = [known[i] for i in held[texts]]
             continue
         key = (groups_digest, texts)
         assert memo is not None
         memo.used_held.add(key)
         if key not in kept:
-            kept[key] = holder.numbers(list(texts))
+            kept[key] = held[texts]
             memo.changed = True
-        direct[s.id] = [known[i] for i in kept[key]]
+        direct[service_id] = [known[i] for i in kept[key]]
     anywhere = {g.about for s in site.services if s.is_running for g in direct[s.id]}
     missing = [g for g in known if g.within and g.about not in anywhere]
     found: dict[str, list[str]] = {}
