@@ -36,7 +36,7 @@ from .markup import refused
 from .memo import COMPILED, Memo
 from .model import FileInfo, ShownService, ShownStage, ShownSurvey, SiteModel, Terms, long_date
 from .oruk import API_LISTS, FEED_PAGE, api_files, page_path, root_path
-from .parallel import in_two
+from .parallel import in_two_steps
 from .routes import BRAND_CSS, FIRST_FEW, Route, check_names, routes, tel
 from .sanitise import LinkError, MarkupError, encode, inert, relative_url, url_of
 from .search import AGES, directory_files, facts, found_words, places, record, record_reads
@@ -169,61 +169,76 @@ def render_site(
             jobs.append(_Job(name, "content-page.html", own, item.title, banner, item.description))
         else:
             files[name] = item
-    # path: title, html (None if known), digest, ids, description, banner
-    bodies = dict(zip((job.path for job in jobs), in_two(jobs, made.made, memo), strict=True))
-    by_path = {r.path: r for r in table}
-    trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
-    files[BRAND_CSS] = brand_css(project.site.brand)
-    services: list[models.Service] = list(site.services)
-    api = (services, project.vocabularies, project.site)
-    if memo.want_pages:
-        files.update(api_files(*api))
-    else:  # a check: the API's files are made only if a link leads into them
-        base = project.site.api_base
-        always = [root_path(base), "_redirects", "_headers"]  # and each list's first page:
-        always += [page_path(base, name, 1) for name in API_LISTS]  # an empty list has one
-        files.update(dict.fromkeys(always, b""))  # (their bytes are never read in a check)
-        files = _Files(files, lambda: api_files(*api), (f"{base}/",))
-    files.update(feed_files(site))
-    files.update(directory_files(site))
-    anchors = {path: body.anchors for path, body in bodies.items()}
-    origins = _link_origins(project)
+    content_files, kept = files, []  # the parent's files, for the pages' end (``between``)
+
+    def between(briefs: list[_Body]) -> Callable[[str, _Body], bytes | Problem | None]:
+        """Once every page is rendered (``briefs``: each without its HTML), how to write
+        one: its links checked against every page's ids and every file. Worked out by each
+        process that writes pages (``parallel.in_two_steps``)."""
+        bodies = dict(zip((job.path for job in jobs), briefs, strict=True))
+        by_path = {r.path: r for r in table}
+        trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
+        files = dict(content_files)
+        files[BRAND_CSS] = brand_css(project.site.brand)
+        services: list[models.Service] = list(site.services)
+        api = (services, project.vocabularies, project.site)
+        if memo.want_pages:
+            files.update(api_files(*api))
+        else:  # a check: the API's files are made only if a link leads into them
+            base = project.site.api_base
+            always = [root_path(base), "_redirects", "_headers"]  # and each list's first page:
+            always += [page_path(base, name, 1) for name in API_LISTS]  # an empty one has one
+            files.update(dict.fromkeys(always, b""))  # (their bytes are never read in a check)
+            files = _Files(files, lambda: api_files(*api), (f"{base}/",))
+        files.update(feed_files(site))
+        files.update(directory_files(site))
+        kept.append(files)
+        anchors = {path: body.anchors for path, body in bodies.items()}
+        origins = _link_origins(project)
+        answers: dict[str, str] = {}  # each target's problem: the same from every page
+
+        def problem(target: str) -> str:
+            if target not in answers:
+                answers[target] = _link_problem(target, anchors, files)
+            return answers[target]
+
+        def write(path: str, made: _Body) -> bytes | Problem | None:
+            """The page as the docs folder holds it (None in a check), or its problem."""
+            title, html, digest, _, description, banner = made
+            try:
+                body = _inert(path, html, digest, zensical, problem, memo)
+            except LinkError as exc:
+                return _locate(exc, path, origins, project)
+            except MarkupError as exc:
+                return _markup_problem(exc, path, project)
+            if not memo.want_pages:
+                return None
+            meta = (checked.get(path), trails.get(path), described.get(path))
+            return _page(title, description, banner, body, *meta)
+
+        return write
+
+    # Each page rendered, then written inert, on two cores where it pays (``parallel``).
+    written = in_two_steps(
+        jobs,
+        made.made,
+        lambda made: made._replace(html=None),  # what the other process needs of a page
+        between,
+        lambda job, made, write: write(job.path, made),
+        memo,
+    )
     pages: dict[str, bytes] = {}
-    answers: dict[str, str] = {}  # each target's problem: the same from every page
-
-    def problem(target: str) -> str:
-        if target not in answers:
-            answers[target] = _link_problem(target, anchors, files)
-        return answers[target]
-
-    def write(path: str) -> bytes | Problem | None:
-        """The page ``path`` as the docs folder holds it (None in a check), or its problem."""
-        title, html, digest, _, description, banner = bodies[path]
-        try:
-            body = _inert(path, html, digest, zensical, problem, memo)
-            bodies[path] = bodies[path]._replace(html=None)  # written: its HTML is let go
-        except LinkError as exc:
-            return _locate(exc, path, origins, project)
-        except MarkupError as exc:
-            return _markup_problem(exc, path, project)
-        if not memo.want_pages:
-            return None
-        meta = (checked.get(path), trails.get(path), described.get(path))
-        return _page(title, description, banner, body, *meta)
-
-    paths = list(bodies)
-    written = in_two(paths, write, memo)
-    for path, page in zip(paths, written, strict=True):
+    for job, page in zip(jobs, written, strict=True):
         if isinstance(page, Problem):
             problems.append(page)
         elif page is not None:
-            pages[path] = page
+            pages[job.path] = page
     memo.chunks.clear()  # a run's lines: hundreds of MB at a county's size, used up
     memo.chunks.seen.clear()
     if problems:
         raise DataError(problems)
     if memo.want_pages:
-        pages.update(files)
+        pages.update(kept[0])
     return pages
 
 

@@ -14,7 +14,7 @@ import generator.parallel as parallel
 from generator.errors import DataError, Problem
 from generator.links import broken_links
 from generator.memo import Memo
-from generator.parallel import in_two
+from generator.parallel import in_two, in_two_steps
 from generator.pipeline import run
 
 from .conftest import TODAY, copy_project
@@ -123,3 +123,30 @@ def test_the_built_sites_links_are_checked_on_two_cores_as_on_one(
     forking(monkeypatch)
     assert broken_links(site) == alone
     assert len(alone) == 2 and "no-such-page" in alone[0] + alone[1]
+
+
+def test_two_steps_give_what_one_process_gives_and_the_first_failure_of_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second step of each item sees what ``between`` made of every item's first."""
+    forking(monkeypatch)
+
+    def steps(items: list[int], first: object) -> list[tuple[int, int, int]]:
+        return in_two_steps(
+            items,
+            first,
+            lambda made: made,
+            sum,
+            lambda i, made, total: (made, total, os.getpid()),
+            Memo(),
+        )
+
+    done = steps(list(range(7)), lambda i: i * 10)
+    assert [(made, total) for made, total, _ in done] == [(i * 10, 210) for i in range(7)]
+    assert done[1][2] != os.getpid() == done[0][2]  # the odd items' second step in the copy
+    for items, line in ((list(range(9)), 3), ([6, 1, 2, 3], 6)):
+        with pytest.raises(DataError) as info:
+            steps(items, failing)
+        assert [p.line for p in info.value.problems] == [line]
+    with pytest.raises(RuntimeError, match="a fault of ours"):
+        steps([0, 1, 2], broken)
