@@ -272,25 +272,32 @@ class _FastLoader(_Checks, Composer, CParser, SafeConstructor, Resolver):
 
 def load_yaml(path: Path, name: str, memo: Memo | None = None) -> tuple[Source, list[Problem]]:
     """Load one file; return it with the problems found (syntax, encoding, duplicates)."""
-    source = Source(name)
+    text = _data_text(path, name)
+    if isinstance(text, Problem):
+        return Source(name), [text]
+    return _parse_yaml(text, name, memo=memo)
+
+
+def _data_text(path: Path, name: str) -> str | Problem:
+    """A data file's text, or why it cannot be read: never through a link, never a file
+    over the size limit (checked before reading, so a huge file costs nothing)."""
     try:
         found = _not_a_plain_file(path)
         if found:
-            return source, [Problem(name, 1, "", found)]
+            return Problem(name, 1, "", found)
         size = path.stat().st_size
-        if size > MAX_BYTES:  # checked before reading, so a huge file costs nothing
+        if size > MAX_BYTES:
             msg = f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes (2 MB) a data file"
-            return source, [Problem(name, 1, "", msg)]
+            return Problem(name, 1, "", msg)
         raw = path.read_bytes()
     except OSError as exc:
-        return source, [Problem(name, 1, "", f"cannot be read: {exc.strerror}")]
+        return Problem(name, 1, "", f"cannot be read: {exc.strerror}")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         msg = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
-        return source, [Problem(name, line, "", msg)]
-    return _parse_yaml(text, name, memo=memo)
+        return Problem(name, line, "", msg)
 
 
 def _parse_yaml(
@@ -784,16 +791,11 @@ def _parse_ahead(data_dir: Path, memo: Memo) -> None:
                 paths += [(p, f"data/{folder}/{p.name}") for p in found]
     todo: list[tuple[str, str]] = []
     for path, name in paths:
-        if not path.name.endswith(".yaml") or _data_name_problem(path.name):
+        if _data_name_problem(path.name) or not path.exists():
             continue
-        try:
-            if _not_a_plain_file(path) or path.stat().st_size > MAX_BYTES:
-                continue
-            text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
+        text = _data_text(path, name)  # a file that cannot be read is reported when loaded
         known = memo.parsed.get((name, 0))
-        if known is None or known[0] != text:
+        if isinstance(text, str) and (known is None or known[0] != text):
             todo.append((name, text))
 
     def parse(item: tuple[str, str]) -> tuple[Source, list[Problem]] | None:

@@ -52,39 +52,16 @@ def in_two(
     """``[work(i) for i in items]``, the odd items made in a forked copy of this process
     where that is safe and pays (see the module's docstring; ``least`` items at least,
     ``FORK_FROM`` unless said), with what the copy added to ``memo`` added to this
-    process's. The first ``DataError`` in the items' order is raised, as the loop would."""
-    if not _can_fork(len(items), FORK_FROM if least is None else least):
-        return [work(item) for item in items]
-    memo = memo or Memo()  # none given: what the work remembers is of no later use
-    before = _state(memo)
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the copy: the odd items, then what they made, down the pipe
-        os.close(reader)
-        _child(items[1::2], work, memo, before, writer)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as pipe:  # closed however this ends: the copy then ends
-        try:
-            mine: list[Made | _Failed] = _run(items[0::2], work)
-            data = pipe.read()
-        finally:
-            pipe.close()
-            _, status = os.waitpid(pid, 0)
-    if not data or status != 0:
-        raise RuntimeError(f"making pages in a second process failed (status {status})")
-    theirs, delta = pickle.loads(data)
-    if isinstance(theirs, str):
-        raise RuntimeError(f"making pages in a second process failed:\n{theirs}")
-    _apply(memo, delta)
-    made: list[Made] = []
-    for index in range(len(items)):
-        part, place = (mine, index // 2) if index % 2 == 0 else (theirs, index // 2)
-        if place >= len(part):
-            break  # that process stopped at an earlier failure, reached below first
-        found = part[place]
-        if isinstance(found, _Failed):
-            raise DataError(found.problems) from None
-        made.append(found)
+    process's. The first ``DataError`` in the items' order is raised, as the loop would:
+    ``in_two_steps`` with nothing to do in between."""
+    return in_two_steps(items, work, _nothing, _nothing, _as_made, memo, least=least)
+
+
+def _nothing(_: object) -> None:
+    return None
+
+
+def _as_made(_: object, made: Made, __: object) -> Made:
     return made
 
 
@@ -95,14 +72,17 @@ def in_two_steps(
     between: Callable[[list[Any]], Any],
     second: Callable[[Item, Made, Any], Done],
     memo: Memo | None = None,
+    *,
+    least: int | None = None,
 ) -> list[Done]:
     """Two steps over ``items`` where the second needs something of every item's first
     (``between`` works it out from each first step's ``brief``, in the items' order): the
-    pages' HTML, then each page written with every page's ids known. As ``in_two``, in one
-    copy for both steps, which sends over only the briefs in between (not the pages' HTML)
-    and works ``between`` out itself. The first ``DataError`` of the first step, in the
-    items' order, is raised before any second step."""
-    if not _can_fork(len(items), FORK_FROM):
+    pages' HTML, then each page written with every page's ids known. The odd items' two
+    steps are made in one copy, which sends over only the briefs in between (not the
+    pages' HTML) and works ``between`` out itself, then sends its answers and what it
+    added to ``memo``. The first ``DataError`` of the first step, in the items' order, is
+    raised before any second step."""
+    if not _can_fork(len(items), FORK_FROM if least is None else least):
         firsts: list[Any] = [first(item) for item in items]
         context = between([brief(made) for made in firsts])
         done: list[Done] = []
@@ -110,31 +90,62 @@ def in_two_steps(
             done.append(second(item, firsts[index], context))
             firsts[index] = None  # used: let go (a page's HTML)
         return done
-    memo = memo or Memo()
+    memo = memo or Memo()  # none given: what the work remembers is of no later use
     before = _state(memo)
+
+    def steps(half: Sequence[Item], inbox: Any, out: Any, copy: bool) -> list[Done]:
+        """One process's half: its first steps, the briefs swapped (the copy sends first,
+        the parent answers, unless it stops at a failure: the copy then meets the end of
+        the pipe), ``between``, its second steps."""
+        mine: list[Any] = _run(half, first)
+        briefs = [made if isinstance(made, _Failed) else brief(made) for made in mine]
+        if copy:
+            pickle.dump(briefs, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+            evens, odds = pickle.load(inbox), briefs
+        else:
+            evens, odds = briefs, _received(inbox)
+        in_order = _in_order(len(evens) + len(odds), evens, odds)  # the first failure raised
+        if not copy:
+            pickle.dump(briefs, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+        context = between(in_order)
+        done = []
+        for index, item in enumerate(half):
+            done.append(second(item, mine[index], context))
+            mine[index] = None  # used: let go
+        return done
+
     from_copy, to_here = os.pipe()
     to_copy, from_here = os.pipe()
     pid = os.fork()
-    if pid == 0:
-        os.close(from_copy)
-        os.close(from_here)
-        _copy_steps(items[1::2], first, brief, between, second, memo, before, to_copy, to_here)
+    if pid == 0:  # the copy: the odd items; it ends here (``os._exit``: nothing of the
+        code = 0  # parent's, such as its open files, is closed or flushed)
+        try:
+            os.close(from_copy)
+            os.close(from_here)
+            with os.fdopen(to_here, "wb") as out, os.fdopen(to_copy, "rb") as inbox:
+                try:
+                    answer: Any = (
+                        steps(items[1::2], inbox, out, True),
+                        _delta(before, _state(memo)),
+                    )
+                except EOFError:  # the parent stopped at a failure
+                    answer = None
+                except BaseException:
+                    answer = _Fault(traceback.format_exc())
+                if answer is not None:
+                    pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
     os.close(to_here)
     os.close(to_copy)
     with os.fdopen(from_copy, "rb") as inbox, os.fdopen(from_here, "wb") as outbox:
         try:
-            mine: list[Any] = _run(items[0::2], first)
-            theirs = _received(inbox)
-            briefs = [made if isinstance(made, _Failed) else brief(made) for made in mine]
-            in_order = _in_order(len(items), briefs, theirs)  # raises the first failure
-            pickle.dump(briefs, outbox, protocol=pickle.HIGHEST_PROTOCOL)
-            outbox.flush()
-            context = between(in_order)
-            done = []
-            for index, item in enumerate(items[0::2]):
-                done.append(second(item, mine[index], context))
-                mine[index] = None  # used: let go
-            theirs_done, delta = _received(inbox)
+            done = steps(items[0::2], inbox, outbox, False)
+            theirs, delta = _received(inbox)
         finally:
             inbox.close()
             with suppress(OSError):
@@ -143,42 +154,7 @@ def in_two_steps(
     if status != 0:
         raise RuntimeError(f"making pages in a second process failed (status {status})")
     _apply(memo, delta)
-    return [(done if i % 2 == 0 else theirs_done)[i // 2] for i in range(len(items))]
-
-
-def _copy_steps(
-    items: Sequence[Any],
-    first: Callable[[Any], Any],
-    brief: Callable[[Any], Any],
-    between: Callable[[list[Any]], Any],
-    second: Callable[[Any, Any, Any], Any],
-    memo: Memo,
-    before: Any,
-    reader: int,
-    writer: int,
-) -> None:
-    """In the copy: ``in_two_steps``' odd items; ends the process."""
-    code = 0
-    try:
-        with os.fdopen(writer, "wb") as out, os.fdopen(reader, "rb") as inbox:
-            try:
-                mine = _run(items, first)
-                briefs = [made if isinstance(made, _Failed) else brief(made) for made in mine]
-                pickle.dump(briefs, out, protocol=pickle.HIGHEST_PROTOCOL)
-                out.flush()
-                theirs = pickle.load(inbox)  # none (an end of file) if the parent stopped
-                context = between(_in_order(len(theirs) + len(briefs), theirs, briefs))
-                done = [second(item, made, context) for item, made in zip(items, mine, strict=True)]
-                answer: Any = (done, _delta(before, _state(memo)))
-            except EOFError:
-                return
-            except BaseException:
-                answer = _Fault(traceback.format_exc())
-            pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
+    return [(done if i % 2 == 0 else theirs)[i // 2] for i in range(len(items))]
 
 
 class _Fault:
@@ -246,26 +222,6 @@ def _run(items: Sequence[Item], work: Callable[[Item], Made]) -> list[Made | _Fa
             made.append(_Failed(exc.problems))
             break
     return made
-
-
-def _child(
-    items: Sequence[Item], work: Callable[[Item], Made], memo: Memo, before: Any, writer: int
-) -> None:
-    """In the copy: make ``items``, write what was made and the memo's changes, and end
-    (``os._exit``: nothing of the parent's, such as its open files, is closed or flushed)."""
-    code = 0
-    try:
-        try:
-            answer: Any = (_run(items, work), _delta(before, _state(memo)))
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # a fault of ours, sent whole to be raised in the parent
-            data = pickle.dumps((traceback.format_exc(), None))
-        with os.fdopen(writer, "wb") as pipe:
-            pipe.write(data)
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
 
 
 def _state(memo: Memo) -> dict[str, Any]:
