@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -31,7 +32,7 @@ from .headers import write_headers
 from .links import broken_links
 from .mend import mend_site
 from .sanitise import url_of
-from .search import index_site, reported_os_error
+from .search import Indexing, reported_os_error
 from .write import PAGES_READY, refuse_links
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
@@ -48,6 +49,7 @@ def build_with(
     builder: str,
     root: Path,
     docs: Path,
+    searched: Path,
     site_dir: Path,
     today: date,
     settings: dict[str, object],
@@ -56,6 +58,10 @@ def build_with(
 ) -> Path:
     """Build ``docs`` with ``builder``, index it for search, and put the result in place
     of ``site_dir``.
+
+    Search indexes ``searched``, the pages as it reads them (``search.search_copies``),
+    while the builder builds and the links are checked: on two cores, at a county's size,
+    most of the index's time is then spent beside the builder's, not after it.
 
     Given the ``pages`` of the docs folder, the build is incremental when it can be
     (``Built``): the staging folder starts as the site built last, the builder makes again
@@ -68,10 +74,12 @@ def build_with(
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         _recover(root, site_dir)
-        built = pages and Built.of(root, builder, site_dir, today, docs, settings, pages)
-        earlier = built.earlier() if built else None
+        indexing = None
         try:
             staging.mkdir()  # here, so a folder that cannot be written stops the build at once
+            indexing = Indexing(searched, staging.with_name(f"{staging.name}-search"))
+            built = pages and Built.of(root, builder, site_dir, today, docs, settings, pages)
+            earlier = built.earlier() if built else None
             if built and earlier is not None:
                 _stage_from(site_dir, staging, earlier, built, docs)
             _run_builder(builder, root, staging, today, docs, settings, dirty=earlier is not None)
@@ -85,11 +93,14 @@ def build_with(
                     f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
                 )
                 raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
-            index_site(staging)
+            indexing.finish()
+            os.replace(indexing.out, staging / "pagefind")
             _swap(staging, site_dir)
             if built:
                 built.keep()
         finally:
+            if indexing is not None:
+                indexing.stop()
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:  # a full disk, a read-only folder: the environment, not the data
         raise BuildError(cannot_write(exc, _folder(exc, root, site_dir))) from None
@@ -281,7 +292,7 @@ class Built:
             except importlib.metadata.PackageNotFoundError:
                 digest.update(f"{name}=none\n".encode())
         digest.update(f"{builder}\n{today}\n{site_dir}\n{docs.resolve()}\n".encode())
-        digest.update(_yaml(settings))
+        digest.update(shown_everywhere(settings, pages))
         for path in [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]:
             if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -313,6 +324,38 @@ class Built:
         tmp = folder / f".{_SITE_RECORD}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, folder / _SITE_RECORD)
+
+
+def shown_everywhere(settings: dict[str, object], pages: dict[str, bytes]) -> bytes:
+    """What every page shows that the builder is told (its ``settings``: the menu, the
+    header's and footer's values) or reads from other pages (the titles of the menu's
+    pages): whenever it changes, every page is to be built again, not only those whose
+    files changed (``Built``; a preview's ``plugin.on_pre_build``)."""
+    shown = [_yaml(settings)]
+    for page in _menu_pages(settings.get("nav")):
+        shown.append(page.encode() + b"\0" + _front_matter(pages.get(page, b"")) + b"\0")
+    return b"".join(shown)
+
+
+def _menu_pages(nav: object) -> Iterator[str]:
+    """The pages the builder's menu (``nav``, as ``routes.navigation`` gives it) lists."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _menu_pages(item)
+    elif isinstance(nav, dict):
+        for item in nav.values():
+            yield from _menu_pages(item)
+
+
+def _front_matter(page: bytes) -> bytes:
+    """A page's front matter (``render._page``): its title and what else the theme may show
+    of it. The menu gives the builder the menu's pages by their files alone, and the builder
+    reads each one's title there, which every page's menu and footer then show."""
+    if not page.startswith(b"---\n"):
+        return b""
+    return page[: page.find(b"\n---\n", 3) + 1]
 
 
 def _site_digest(site_dir: Path) -> str:
@@ -349,16 +392,23 @@ def _to_check(
         for page, targets in links.items()
         if any(target.partition("#")[0] in changed for target in targets)
     }
-    for folder, _, files in os.walk(staging):
-        for name in files:
-            if not name.endswith(".html"):
-                continue
-            path = Path(folder) / name
-            rel = path.relative_to(staging)
-            old = site_dir / rel
-            if not old.exists() or not os.path.samefile(path, old):
-                check.add(rel.as_posix())
+    before = _html_files(str(site_dir))
+    made = _html_files(str(staging))  # a page not made again is the old one's hard link
+    check.update(page for page, inode in made.items() if before.get(page) != inode)
     return check
+
+
+def _html_files(folder: str, prefix: str = "") -> dict[str, int]:
+    """Each HTML file under ``folder``, by its path there, and its inode: what the folder's
+    listing says, with no file's status read (thousands of them at a county's size)."""
+    found: dict[str, int] = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found.update(_html_files(entry.path, f"{prefix}{entry.name}/"))
+            elif entry.name.endswith(".html"):
+                found[prefix + entry.name] = entry.inode()
+    return found
 
 
 def _output(page: str) -> str:
@@ -373,14 +423,7 @@ def _stage_from(
     index and ``_headers``, made again whole, left out), less what became of docs files
     that are gone. Then the docs folder's files are dated so that the builder's ``--dirty``
     makes again exactly those that changed: a new date for each, the oldest for the rest."""
-    for folder, dirs, files in os.walk(site_dir):
-        rel = Path(folder).relative_to(site_dir)
-        if rel == Path("."):
-            dirs[:] = [d for d in dirs if d not in REMADE]
-        (staging / rel).mkdir(exist_ok=True)
-        for name in files:
-            if rel != Path(".") or name not in REMADE:
-                os.link(Path(folder) / name, staging / rel / name)
+    _link_tree(str(site_dir), str(staging), REMADE)
     for gone in set(earlier) - set(built.pages):
         path = staging / _output(gone)
         path.unlink(missing_ok=True)
@@ -392,6 +435,22 @@ def _stage_from(
     for page, digest in built.pages.items():
         stamp = 1.0 if earlier.get(page) == digest else now
         os.utime(docs / page, (stamp, stamp))
+
+
+def _link_tree(source: str, target: str, leave: tuple[str, ...] = ()) -> None:
+    """Make the empty folder ``target`` hold a hard link to each file under ``source`` (but
+    those named in ``leave``, at its top), in folders of the same names: with text paths
+    and the listing's own entries, for the 23,000 files of a county's site."""
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.name in leave:
+                continue
+            there = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                os.mkdir(there)
+                _link_tree(entry.path, there)
+            else:
+                os.link(entry.path, there, follow_symlinks=False)
 
 
 def _yaml(settings: dict[str, object]) -> bytes:

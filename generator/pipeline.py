@@ -24,9 +24,17 @@ from .model import SiteModel, build_model
 from .render import environment, render_site
 from .routes import builder_config
 from .schema import SCHEMAS_DIR, out_of_date, write_schemas
+from .search import search_copies
 from .today import today_from_env
 from .validate import Project, validate, warnings
-from .write import DOCS_DIR, project_lock, refuse_links, refuse_unsafe_folder, write_pages
+from .write import (
+    DOCS_DIR,
+    project_lock,
+    refuse_links,
+    refuse_unsafe_folder,
+    write_pages,
+    write_search_copies,
+)
 
 Step = Literal["check", "generate", "build"]
 
@@ -127,6 +135,7 @@ def _run(
             builder,
             root,
             outcome.docs_dir,
+            write_search_copies(search_copies(pages), root),  # indexed as the site is built
             site_dir,
             today,
             builder_config(site),

@@ -26,7 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .build import INCREMENTAL
+from .build import INCREMENTAL, shown_everywhere
 from .errors import GeneratorError
 from .memo import Compiled, Memo
 from .mend import mend_page
@@ -60,7 +60,8 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.memo: Memo | None = None  # a preview's, given to each rebuild (``memo``)
         self.theme = Compiled()  # MkDocs' own templates, compiled once (its Jinja options)
         self.settings: dict[str, Any] = {}  # the menu and names of the last build that worked
-        self.theme_seen: list[tuple[str, int, int]] | None = None  # theme files at last build
+        self.everywhere = b""  # what every page shows (``build.shown_everywhere``), this build
+        self.seen: tuple[object, bytes] | None = None  # the theme's files and that, last build
         self.indexing = threading.Lock()  # one search index of the preview at a time
         self.held: dict[str, str] = {}  # pages' bodies, kept from Markdown (on_page_markdown)
 
@@ -99,6 +100,7 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             self.generated = True
             # A preview's reload script is inline, so the policy is left out of its pages.
             self.settings = settings = builder_config(outcome.site, policy=not self.serving)
+            self.everywhere = shown_everywhere(settings, outcome.pages)
         for key, value in settings.items():
             if key == "extra":  # added to mkdocs.yml's own extra settings, not instead
                 config["extra"] = {**(config.get("extra") or {}), **value}
@@ -107,18 +109,21 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """A preview rebuilds only the pages whose files changed, which a change to the
-        theme or to mkdocs.yml does not touch: after one, the site is drawn afresh."""
+        """A preview rebuilds only the pages whose files changed, which a change to what
+        every page shows does not touch: the theme, mkdocs.yml, the menu and the header's
+        and footer's values (``build.shown_everywhere``). After one, the site is drawn
+        afresh."""
         if not self.serving:
             return
         root = Path(config.config_file_path).resolve().parent
         files = [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]
         state = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()]
+        seen = (state, self.everywhere)
         site = Path(config.site_dir)
-        if self.theme_seen not in (None, state) and site.is_dir():
+        if self.seen not in (None, seen) and site.is_dir():
             for child in site.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
-        self.theme_seen = state
+        self.seen = seen
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         """The theme's templates are compiled once per preview, not once per rebuild."""

@@ -3,15 +3,16 @@ visitor asks, so no page loads an index before someone searches or filters.
 
 Search is Pagefind's: Material's own search loads its whole index (megabytes at a county's
 size) before the first result, while Pagefind splits it into pieces that a search fetches
-as it needs them. Pagefind indexes the built pages inside their ``data-pagefind-body``
-element. A service page also carries its ``ServiceEntry`` (written by ``service.html`` in a
-``hidden`` block): the facts its card shows (in search results and My list), the area
-and self-referral values search ranks by (as ``tags``), and more words to be found by,
-from the vocabularies' synonyms (``autism`` finds the services for social communication;
-a town finds those of its area) and from the built-in thesaurus, ``thesaurus.yaml``
-(``found_words``: "late talker" and "speech delay" find the services for talking). The
-search page searches each word of a question on its own and ranks what they find
-(local-offer-find.js), so no word that a page lacks empties the list.
+as it needs them. Pagefind indexes the pages inside their ``data-pagefind-body`` element (a
+build gives it copies of the pages cut to that element, ``search_copies``, to index while
+the builder builds them). A service page also carries its ``ServiceEntry`` (written by
+``service.html`` in a ``hidden`` block): the facts its card shows (in search results and My
+list), the area and self-referral values search ranks by (as ``tags``), and more words to
+be found by, from the vocabularies' synonyms (``autism`` finds the services for social
+communication; a town finds those of its area) and from the built-in thesaurus,
+``thesaurus.yaml`` (``found_words``: "late talker" and "speech delay" find the services for
+talking). The search page searches each word of a question on its own and ranks what they
+find (local-offer-find.js), so no word that a page lacks empties the list.
 
 The directory's filters use files of their own (``directory_files``): for each value of
 each filter, the numbers of the services that have it, which the browser intersects; and
@@ -32,6 +33,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import weakref
 import zlib
 from dataclasses import dataclass
@@ -396,35 +398,95 @@ def _json(value: object) -> bytes:
 
 
 def index_site(site_dir: Path) -> None:
-    """Write the index of the built pages into ``site_dir/pagefind``, with the Pagefind
-    binary that the ``pagefind[bin]`` package ships.
+    """Write the index of the built pages into ``site_dir/pagefind`` (a preview's, and a
+    build that MkDocs runs by itself): ``index`` of the pages of ``site_dir`` it indexes.
 
-    A fault of the environment (a read-only folder, a full disk) is raised as the
-    ``OSError`` it is, for the build to report in one line. Pagefind stops with a panic on
-    a read-only folder, but on a full disk it leaves files empty or cut short and says
-    nothing, so the index is read back (``_incomplete``) before it is trusted.
+    ``python -m generator build`` indexes the generator's copies instead (``Indexing``).
     """
-    folder = site_dir / "pagefind"
     searched = _searched(site_dir)
-    command = [sys.executable, "-m", "pagefind", "--site", str(searched or site_dir)]
-    command += ["--output-path", str(folder), "--force-language", "en", "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise BuildError(f"the search index could not be made: {exc}") from None
+        Indexing(searched or site_dir, site_dir / "pagefind").finish()
     finally:
         if searched is not None:
             shutil.rmtree(searched, ignore_errors=True)
-    if done.returncode or not (folder / "pagefind.js").is_file():
-        fault = reported_os_error(done.stderr + done.stdout)
-        if fault is not None:
-            raise fault
-        said = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        raise BuildError("the search index could not be made: " + " ".join(said))
-    if wrong := _incomplete(folder):
-        if shutil.disk_usage(folder).free < LOW_SPACE:  # what Pagefind did not say
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
-        raise BuildError(f"the search index could not be made: {wrong} is incomplete")
+
+
+class Indexing:
+    """Pagefind making an index of the pages in ``pages`` into ``out``, in the background:
+    ``finish`` waits for it and checks what it made, ``stop`` ends it if it is still at
+    work (a build that failed meanwhile) and removes what it made.
+
+    Pagefind is run with the binary that the ``pagefind[bin]`` package ships. A fault of
+    the environment (a read-only folder, a full disk) is raised as the ``OSError`` it is,
+    for the build to report in one line. Pagefind stops with a panic on a read-only folder,
+    but on a full disk it leaves files empty or cut short and says nothing, so the index is
+    read back (``_incomplete``) before it is trusted.
+    """
+
+    def __init__(self, pages: Path, out: Path) -> None:
+        self.out = out
+        command = [sys.executable, "-m", "pagefind", "--site", str(pages)]
+        command += ["--output-path", str(out), "--force-language", "en", "--silent"]
+        # What it says goes to a file, not a pipe, which would fill and stop it; the file is
+        # closed by ``finish`` or ``stop``.
+        self.said = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self.process = subprocess.Popen(command, stdout=self.said, stderr=self.said)
+        except OSError as exc:
+            self.said.close()
+            raise BuildError(f"the search index could not be made: {exc}") from None
+
+    def finish(self) -> None:
+        """Wait for the index; raise what is wrong with it."""
+        code = self.process.wait()
+        self.said.seek(0)
+        said = self.said.read().decode("utf-8", "replace")
+        self.said.close()
+        if code or not (self.out / "pagefind.js").is_file():
+            fault = reported_os_error(said)
+            if fault is not None:
+                raise fault
+            last = said.strip().splitlines()[-3:]
+            raise BuildError("the search index could not be made: " + " ".join(last))
+        if wrong := _incomplete(self.out):
+            if shutil.disk_usage(self.out).free < LOW_SPACE:  # what Pagefind did not say
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.out))
+            raise BuildError(f"the search index could not be made: {wrong} is incomplete")
+
+    def stop(self) -> None:
+        """End Pagefind if it is still at work, and remove its output."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if not self.said.closed:
+            self.said.close()
+        shutil.rmtree(self.out, ignore_errors=True)
+
+
+#: What a copy of a page for search holds around the page's body (``search_copies``).
+_COPY = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title></head>'
+         b"<body>", b"</body></html>\n")  # fmt: skip
+#: How the body of a page the generator made begins (``render._page``: its last line).
+_BODY = b'<div class="lo-body"'
+
+
+def search_copies(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """What Pagefind indexes of the site, by each page's path in the built site: the pages
+    whose body is searched (``data-pagefind-body``), each cut to that body.
+
+    A builder puts each page's body into the built page byte for byte (``plugin``), and
+    Pagefind reads nothing outside it (the language is given), so it makes the same index
+    of these copies as of the built site (a test holds the two the same). Made from the
+    pages, the copies can be indexed while the builder builds them (``build.build_with``).
+    """
+    copies = {}
+    for path, data in pages.items():
+        if not path.endswith(".md"):
+            continue
+        body = data[data.rfind(b"\n", 0, len(data) - 1) + 1 : -1]
+        if body.startswith(_BODY) and b"data-pagefind-body" in body:
+            copies[url_of(path) + "index.html"] = _COPY[0] + body + _COPY[1]
+    return copies
 
 
 def _searched(site_dir: Path) -> Path | None:

@@ -525,12 +525,12 @@ def _duplicate_ids(
         lists += [getattr(vocab, name) for name in type(vocab).model_fields]
     problems = []
     for kind in lists:
-        first: dict[str, Problem] = {}
+        first: dict[str, Any] = {}  # each id's first record: located only for a repeat
         for record in kind:
             if record.id not in first:
-                first[record.id] = record.problem("id", "")
+                first[record.id] = record
                 continue
-            there = first[record.id]
+            there = first[record.id].problem("id", "")
             here = record.problem("id", "")
             where = (
                 f"on line {there.line}"

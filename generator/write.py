@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,8 @@ PAGES_READY = "LOCAL_OFFER_PAGES_READY"
 KEEP = {".gitkeep"}
 
 DOCS_DIR = Path("build") / "docs"  # as in mkdocs.yml
+#: The pages as search indexes them (``search.search_copies``), kept for the next build.
+SEARCH_DIR = Path("build") / "search"
 
 
 def refuse_links(root: Path, *names: str) -> None:
@@ -49,7 +53,7 @@ def refuse_links_inside(root: Path, name: str) -> None:
     files of ``theme/`` into the site, so a link there could publish any file of the
     machine, and the generator writes into ``schemas/`` and ``build/docs/``, so a link
     there would have it write over whatever the link points at."""
-    folders = [root / name]
+    folders = [str(root / name)]
     while folders:  # scandir knows a link from the directory entry, with no stat a file
         try:
             with os.scandir(folders.pop()) as found:
@@ -61,7 +65,7 @@ def refuse_links_inside(root: Path, name: str) -> None:
                 rel = printable(Path(entry.path).relative_to(root).as_posix())
                 raise BuildError(f"{rel} is a link; put the file itself in {name}/")
             if entry.is_dir(follow_symlinks=False):
-                folders.append(Path(entry.path))
+                folders.append(entry.path)  # text, not a Path: thousands of folders
 
 
 def refuse_unsafe_folder(root: Path, name: str) -> None:
@@ -79,23 +83,79 @@ def refuse_unsafe_folder(root: Path, name: str) -> None:
 
 
 def sync_folder(pages: dict[str, bytes], out: Path) -> None:
-    """Write changed pages into ``out`` and delete the rest."""
+    """Write changed pages into ``out`` and delete the rest.
+
+    Plain ``os`` calls on text paths, each folder made once: at a county's size the folder
+    holds 17,000 files, and ``pathlib``'s objects and a ``mkdir`` a file made up most of
+    its time.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    base = str(out)
+    folders = {base}  # known to exist
     for name, data in pages.items():
-        target = out / name
-        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+        path = os.path.join(base, name)
+        if _holds(path, data):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        tmp = Path(folder, f".{os.path.basename(path)}.tmp")
         tmp.write_bytes(data)
-        os.replace(tmp, target)
-    for path in sorted(out.rglob("*"), reverse=True):  # children before their folders
-        rel = path.relative_to(out).as_posix()
-        if path.is_dir() and not path.is_symlink():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif rel not in pages and rel not in KEEP:
-            path.unlink()
+        os.replace(tmp, path)  # a link there is replaced, never written through
+    _prune(base, "", set(pages) | KEEP)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a file (not a link) holding exactly ``data``."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+        return False
+    with open(path, "rb") as held:
+        return held.read() == data
+
+
+def _prune(folder: str, prefix: str, keep: set[str]) -> bool:
+    """Delete what is under ``folder`` (``prefix`` its path in the synced folder) that
+    ``keep`` does not name, and the folders that leaves empty; whether it is empty now."""
+    empty = True
+    with os.scandir(folder) as found:
+        entries = list(found)
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if _prune(entry.path, rel + "/", keep):
+                os.rmdir(entry.path)
+            else:
+                empty = False
+        elif rel in keep:
+            empty = False
+        else:
+            os.unlink(entry.path)  # a link is removed as itself
+    return empty
+
+
+def write_search_copies(copies: dict[str, bytes], root: Path) -> Path:
+    """Make ``build/search`` hold exactly ``copies``; the caller holds ``project_lock``.
+
+    Nothing in the folder is anyone's work, and no command reads it but a build, which
+    makes it again from the pages: so a folder that is not plainly the generator's (a link,
+    a file, or one holding a link) is not refused but removed, never followed, and written
+    afresh.
+    """
+    refuse_links(root, "build")
+    folder = root / SEARCH_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+    try:
+        refuse_links_inside(root, SEARCH_DIR.as_posix())
+    except BuildError:
+        shutil.rmtree(folder)  # removes the links inside, not what they point at
+    sync_folder(copies, folder)
+    return folder
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import yaml
 from generator.build import BuildError
 from generator.model import build_model
 from generator.pipeline import build_site, generate
+from generator.search import Indexing
 from generator.validate import load_project
 
 from .conftest import ROOT, TODAY, copy_project, parse
@@ -176,6 +177,25 @@ def test_a_strict_build_failure_leaves_the_previous_site_untouched(project: Path
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
+def test_an_index_still_being_made_is_stopped_and_removed(tmp_path: Path) -> None:
+    """A build that fails while Pagefind indexes beside it (``search.Indexing``) ends
+    Pagefind and removes what it had written."""
+    pages = tmp_path / "pages"
+    for n in range(300):
+        page = pages / f"p{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f"<html><body><div data-pagefind-body><h1>Page {n}</h1></div></body></html>"
+        )
+    indexing = Indexing(pages, tmp_path / "index")
+    indexing.stop()
+    assert indexing.process.poll() is not None  # ended, not left running
+    assert not (tmp_path / "index").exists()
+    finished = Indexing(pages, tmp_path / "whole")
+    finished.finish()  # and one left to finish is whole
+    assert (tmp_path / "whole" / "pagefind.js").is_file()
+
+
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Plain ``mkdocs build --strict ARGS`` in ``project``, as an editor would run it."""
     env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
@@ -238,7 +258,7 @@ def test_build_generates_once_and_the_plugin_trusts_it(
 
     def run(root: Path, **options: object) -> object:
         calls.append(options["docs_dir"])  # type: ignore[arg-type]
-        return type("Outcome", (), {"site": build_model(SAMPLE, TODAY)})
+        return type("Outcome", (), {"site": build_model(SAMPLE, TODAY), "pages": {}})
 
     monkeypatch.setattr("generator.plugin.run", run)
 

@@ -19,6 +19,7 @@ from generator.mend import mend_site
 from generator.model import build_model
 from generator.pipeline import build_site
 from generator.routes import builder_config
+from generator.search import index_site
 
 from .conftest import TODAY, copy_project, parse
 from .test_build import SAMPLE, mkdocs, site_hash
@@ -97,6 +98,26 @@ def test_service_and_audience_pages_carry_the_same_services(
     assert found["mkdocs"] == found["properdocs"] == found["zensical"]
     if page == "services/index.html":
         assert found["mkdocs"] == {s.id for s in SAMPLE.services}
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_search_indexes_the_generators_copies_as_it_would_the_built_pages(
+    sites: dict[str, Path], builder: str, tmp_path: Path
+) -> None:
+    """A build has Pagefind index the generator's copies of the searched pages (their
+    bodies alone, ``search.search_copies``) while the builder builds the site: the index
+    is the one Pagefind makes of the built pages themselves, file for file, byte for byte."""
+    built = tmp_path / "built"
+    shutil.copytree(sites[builder], built, ignore=shutil.ignore_patterns("pagefind"))
+    index_site(built)  # of the built pages, as a preview indexes them
+
+    def index(site: Path) -> dict[str, bytes]:
+        folder = site / "pagefind"
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*")}
+
+    made = index(sites[builder])
+    assert len([name for name in made if name.startswith("fragment/")]) > 20  # every page
+    assert index(built) == made
 
 
 def test_the_builder_alone_builds_the_generated_pages(project: Path, tmp_path: Path) -> None:

@@ -409,6 +409,34 @@ def test_an_incremental_build_is_the_clean_build_byte_for_byte(tmp_path: Path) -
     assert held.read_bytes() == old
 
 
+@pytest.mark.parametrize("edit", ["its first heading", "its front matter", "a term's name"])
+def test_a_new_title_of_a_page_in_the_menu_reaches_every_page(tmp_path: Path, edit: str) -> None:
+    """Every page's menu and footer show the titles of the menu's pages, which the builder
+    reads from those pages themselves: a new one changes every page, so the build after it
+    is a full one, and equals a clean build."""
+    root = copy_project(tmp_path / "project")
+    site = build(root, tmp_path / "site", cache=True)
+    glossary = root / "content" / "glossary.md"
+    if edit == "a term's name":
+        vocabularies = root / "data" / "vocabularies.yaml"
+        text = vocabularies.read_text(encoding="utf-8")
+        old, new = "name: Children and young people\n", "name: Young people and children\n"
+        vocabularies.write_text(text.replace(old, new, 1), encoding="utf-8")
+        shown = b">Young people and children</a>"
+    elif edit == "its first heading":
+        text = glossary.read_text(encoding="utf-8")
+        glossary.write_text(text.replace("# Words we use", "# Glossary", 1), encoding="utf-8")
+        shown = b">Glossary</a>"
+    else:
+        text = glossary.read_text(encoding="utf-8")
+        glossary.write_text("---\ntitle: Terms explained\n---\n" + text, encoding="utf-8")
+        shown = b">Terms explained</a>"
+    assert shown not in (site / "privacy" / "index.html").read_bytes()
+    build(root, site, cache=True)
+    assert shown in (site / "privacy" / "index.html").read_bytes()  # in its footer
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+
+
 def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path) -> None:
     root = buildable(tmp_path)
     site = build(root, tmp_path / "site", cache=True)

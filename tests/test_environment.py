@@ -215,7 +215,7 @@ def test_pagefind_failing_on_a_read_only_folder_is_one_line(
 # --- schemas/ and build/ -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("where", ["schemas", "build/docs"])
+@pytest.mark.parametrize("where", ["schemas", "build/docs", "build/search"])
 def test_a_project_folder_that_cannot_be_written_is_named_in_one_line(
     sample: Path,
     where: str,
@@ -382,15 +382,17 @@ def test_an_index_that_pagefind_left_incomplete_is_not_published(
     the disk it is an incomplete index; with none, the disk's fault, in one line."""
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)
-    run = subprocess.run
 
-    def pagefind_then_disk_full(command: list[str], *args: object, **kwargs: object) -> object:
-        done = run(command, *args, **kwargs)  # type: ignore[call-overload]
-        wasm = next((site / "pagefind").glob("wasm.*.pagefind"))
-        wasm.write_bytes(wasm.read_bytes()[:4096])
-        return done
+    class CutShort(subprocess.Popen):  # type: ignore[type-arg]
+        """Pagefind, then a full disk: one of the files it wrote is cut short."""
 
-    monkeypatch.setattr(subprocess, "run", pagefind_then_disk_full)
+        def wait(self, timeout: float | None = None) -> int:
+            code = super().wait(timeout)
+            wasm = next((site / "pagefind").glob("wasm.*.pagefind"))
+            wasm.write_bytes(wasm.read_bytes()[:4096])
+            return code
+
+    monkeypatch.setattr(subprocess, "Popen", CutShort)
     with pytest.raises(BuildError, match=r"the search index could not be made: .* incomplete"):
         index_site(site)
     monkeypatch.setattr(shutil, "disk_usage", lambda _: SimpleNamespace(free=0))

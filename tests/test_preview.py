@@ -122,3 +122,25 @@ def test_the_preview_draws_a_theme_change(preview: tuple[Path, str], browser: Br
     )
     _shows(page, "Preview theme marker")
     page.close()
+
+
+def test_the_preview_draws_what_every_page_shows_on_every_page(
+    preview: tuple[Path, str], browser: Browser
+) -> None:
+    """A page's new title in the menu, and a new phone number in the footer, show on a page
+    whose own file did not change: the builder reads them from other pages and from its
+    settings, so each such change draws the whole preview again."""
+    root, base = preview
+    page = browser.new_page()
+    page.goto(f"{base}privacy/", wait_until="load")
+    glossary = root / "content" / "glossary.md"
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(text.replace("# Words we use", "# Terms explained", 1), "utf-8")
+    _shows(page, "Terms explained")
+    site = root / "data" / "site.yaml"
+    settings = site.read_text(encoding="utf-8")
+    phone = re.search(r"^(\s+phone: )(.+)$", settings, re.M)
+    assert phone
+    site.write_text(settings.replace(phone.group(0), phone.group(1) + "01632 960999", 1), "utf-8")
+    _shows(page, "01632 960999")
+    page.close()

@@ -315,6 +315,39 @@ def test_a_link_inside_the_docs_folder_is_refused(sample: Path, tmp_path: Path) 
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.parametrize("how", ["the folder", "a folder in it", "a page in it", "a file"])
+def test_a_search_folder_that_is_not_the_generators_is_made_again_never_written_through(
+    sample: Path, tmp_path: Path, how: str
+) -> None:
+    """``build/search`` (the pages as search reads them) is only the build's: a link there,
+    or in it, is removed as itself and the folder written afresh; what it pointed at is
+    never written into, nor deleted."""
+    outside = tmp_path / "outside"
+    (outside / "services").mkdir(parents=True)
+    (outside / "index.html").write_text("precious")
+    search = sample / "build" / "search"
+    if how == "the folder":
+        search.symlink_to(outside)
+    elif how == "a file":
+        search.write_text("not a folder")
+    else:
+        search.mkdir(parents=True)
+        if how == "a folder in it":
+            (search / "services").symlink_to(outside / "services")
+        else:
+            (search / "index.html").symlink_to(outside / "index.html")
+    site = build_site(sample, today=TODAY)
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == [
+        "index.html",
+        "services",
+    ]
+    assert (outside / "index.html").read_text() == "precious"
+    assert search.is_dir() and not search.is_symlink()
+    assert not [p for p in search.rglob("*") if p.is_symlink()]
+    assert b"data-pagefind-body" in (search / "index.html").read_bytes()
+    assert (site / "pagefind" / "pagefind.js").is_file()
+
+
 def test_the_lock_and_the_builders_settings_are_never_written_through_a_link(
     sample: Path, tmp_path: Path
 ) -> None:
