@@ -33,6 +33,8 @@ def test_a_small_county_is_generated_built_and_measured(tmp_path: Path) -> None:
     assert set(figures["steps"]) == {"load", "validate", "model", "render", "write", "builder",
                                      "headers", "links", "search index"}  # fmt: skip
     assert 20 < figures["peak_mb"] < 1024
+    # the builder and the search indexer run at once: together, more than either alone
+    assert figures["peak_mb"] < figures["together_mb"] < 3 * 1024
     assert figures["feed_files"] == 1 and figures["search_mb"] > 0
     heaviest_bytes, _ = figures["heaviest"]
     assert 20 * 1024 < heaviest_bytes <= 100 * 1024
