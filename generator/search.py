@@ -398,10 +398,9 @@ def _json(value: object) -> bytes:
 
 
 def index_site(site_dir: Path) -> None:
-    """Write the index of the built pages into ``site_dir/pagefind`` (a preview's, and a
-    build that MkDocs runs by itself): ``index`` of the pages of ``site_dir`` it indexes.
-
-    ``python -m generator build`` indexes the generator's copies instead (``Indexing``).
+    """Write the index of the built pages of ``site_dir`` into its ``pagefind/`` folder:
+    a preview's, and a build that MkDocs runs by itself. (``python -m generator build``
+    indexes the generator's copies of the pages instead, beside the builder: ``Indexing``.)
     """
     searched = _searched(site_dir)
     try:

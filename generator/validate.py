@@ -323,10 +323,17 @@ def _prose(value: Any, source: Source, loc: Loc = ()) -> Iterator[tuple[models.P
             yield value, source.problem(loc, "")
     elif isinstance(value, BaseModel):
         for key in type(value).model_fields:
-            yield from _prose(getattr(value, key), source, (*loc, key))
+            item = getattr(value, key)
+            if type(item) not in _PLAIN:  # a county's records hold 200,000 plain values
+                yield from _prose(item, source, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _prose(item, source, (*loc, i))
+            if type(item) not in _PLAIN:
+                yield from _prose(item, source, (*loc, i))
+
+
+#: Values that never hold markdown (exactly these types: a ``Prose`` is a ``str`` too).
+_PLAIN = {str, int, float, bool, type(None), date}
 
 
 # --- schema errors, in words ---------------------------------------------------------------

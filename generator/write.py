@@ -86,8 +86,8 @@ def sync_folder(pages: dict[str, bytes], out: Path) -> None:
     """Write changed pages into ``out`` and delete the rest.
 
     Plain ``os`` calls on text paths, each folder made once: at a county's size the folder
-    holds 17,000 files, and ``pathlib``'s objects and a ``mkdir`` a file made up most of
-    its time.
+    holds 17,000 files, and ``pathlib``'s objects, with a ``mkdir`` for every file, took
+    most of its time.
     """
     out.mkdir(parents=True, exist_ok=True)
     base = str(out)
