@@ -52,15 +52,18 @@ class Reads:
         self.cacheable = True
 
     def calling(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        """``function``, each call written down with its arguments."""
+        """``function``, each call written down with its arguments: those given by name
+        (a theme's ``similar(s, most=3)``) as a last token, ``("named", ((name, token),
+        …))``, which no argument's own token can be."""
 
-        def called(*args: Any) -> Any:
+        def called(*args: Any, **named: Any) -> Any:
             tokens = tuple(token(a) for a in args)
-            if any(t is None for t in tokens):
+            by_name = tuple((k, token(v)) for k, v in sorted(named.items()))
+            if any(t is None for t in tokens) or any(t is None for _, t in by_name):
                 self.cacheable = False  # an argument a later run could not give again
             else:
-                self.calls.append((name, tokens))
-            return function(*args)
+                self.calls.append((name, tokens + ((("named", by_name),) if by_name else ())))
+            return function(*args, **named)
 
         return called
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import hashlib
 import ipaddress
 import logging
 import os
@@ -117,7 +118,8 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
             return
         root = Path(config.config_file_path).resolve().parent
         files = [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]
-        state = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()]
+        # By their bytes, not their dates: a save within the same tick of the clock counts.
+        state = [(str(f), _digest(f.read_bytes())) for f in files if f.is_file()]
         seen = (state, self.everywhere)
         site = Path(config.site_dir)
         if self.seen not in (None, seen) and site.is_dir():
@@ -230,6 +232,10 @@ def _index_quietly(site: Path, indexing: threading.Lock) -> None:
             index_site(site)
         except GeneratorError as exc:
             _PREVIEW_LOG.warning("search index: %s", exc)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _incremental(config: Any) -> bool:

@@ -425,10 +425,13 @@ class _Made:
         return self.called[name, tokens]
 
     def _result(self, name: str, tokens: tuple[object, ...]) -> bytes:
+        named: dict[str, Any] = {}
+        if tokens and isinstance(last := tokens[-1], tuple) and last[:1] == ("named",):
+            tokens, named = tokens[:-1], {k: self._value(v) for k, v in last[1]}
         args = [self._value(t) for t in tokens]
-        if name in self.reads_of and len(args) == 1:  # what it reads, not what it gives
+        if name in self.reads_of and len(args) == 1 and not named:  # what it reads
             return self.digests.of(self.reads_of[name](*args))
-        return self.digests.of(self.functions[name](*args))
+        return self.digests.of(self.functions[name](*args, **named))
 
     def _value(self, token: object) -> Any:
         if isinstance(token, tuple) and token[0] == "record":
@@ -447,7 +450,11 @@ def _templates_digest(env: jinja2.Environment) -> bytes:
     hasher = hashlib.blake2b(digest_size=16)
     assert env.loader is not None
     for name in sorted(env.loader.list_templates()):
-        source, filename, _ = env.loader.get_source(env, name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except (UnicodeDecodeError, OSError):  # not text (a theme's favicon): never a template
+            hasher.update(f"{name}\0(not a template)\0".encode())
+            continue
         hasher.update(f"{name}\0{filename}\0".encode() + source.encode() + b"\0")
     return hasher.digest()
 

@@ -318,6 +318,38 @@ def test_check_no_cache_neither_writes_nor_reads_the_cache(
     capsys.readouterr()
 
 
+def test_a_file_of_the_theme_that_is_not_text_is_no_template_to_a_warm_run(
+    tmp_path: Path,
+) -> None:
+    """A theme may hold images (a favicon): the digest of the templates a warm run keys
+    pages by reads them as no template, as Jinja, which cannot load them, does."""
+    root = copy_project(tmp_path / "project")
+    icon = root / "theme" / "assets" / "images" / "favicon.png"
+    icon.parent.mkdir(parents=True)
+    icon.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    cold = run(root, TODAY, until="check").pages
+    assert run(root, TODAY, until="check", cache=True).pages == cold  # fills the cache
+    icon.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(255, -1, -1)))
+    assert run(root, TODAY, until="check", cache=True).pages == cold
+
+
+def test_a_theme_may_name_the_arguments_of_what_its_templates_call(tmp_path: Path) -> None:
+    """A theme's template may call the functions a page's key follows with arguments by
+    name (``similar(s, most=…)``): each call is written down with them, so a warm run
+    makes again what a cold one makes, and again after the value changes."""
+    root = copy_project(tmp_path / "project")
+    template = (ROOT / "generator" / "templates" / "service.html").read_text(encoding="utf-8")
+    assert "similar(s)" in template
+    override = root / "theme" / "service.html"
+    shown = []
+    for most in (1, 3, 1):
+        override.write_text(template.replace("similar(s)", f"similar(s, most={most})"), "utf-8")
+        cold = run(root, TODAY, until="check").pages
+        assert run(root, TODAY, until="check", cache=True).pages == cold
+        shown.append(cold)
+    assert shown[0] != shown[1] and shown[0] == shown[2]  # the argument told
+
+
 # --- 4. an incremental build is the clean build -------------------------------------------
 
 
