@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -55,6 +55,7 @@ def build_with(
     settings: dict[str, object],
     pages: dict[str, bytes] | None = None,
     links: dict[str, tuple[str, ...]] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Path:
     """Build ``docs`` with ``builder``, index it for search, and put the result in place
     of ``site_dir``.
@@ -68,7 +69,8 @@ def build_with(
     only the pages whose files changed, and only those, and those whose ``site:`` links
     (``links``, by page) lead to them, have their links checked again. Else, and with no
     ``pages`` (the ``--no-cache`` build), every page is made. The caller holds the
-    project's lock and has checked ``site_dir`` (``safe_site_dir``).
+    project's lock and has checked ``site_dir`` (``safe_site_dir``). ``meanwhile`` is
+    called while the build waits for the index (the caller keeps its cache then).
     """
     staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     try:
@@ -93,11 +95,14 @@ def build_with(
                     f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
                 )
                 raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
+            if meanwhile is not None:
+                meanwhile()
+            made = _site_digest(staging) if built else ""  # the site as it will be, less REMADE
             indexing.finish()
             os.replace(indexing.out, staging / "pagefind")
             _swap(staging, site_dir)
             if built:
-                built.keep()
+                built.keep(made)
         finally:
             if indexing is not None:
                 indexing.stop()
@@ -315,9 +320,10 @@ class Built:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def keep(self) -> None:
-        """Record what the site now in place was built from, for the next build."""
-        record = {"made": self.made, "site": _site_digest(self.site_dir), "pages": self.pages}
+    def keep(self, site: str) -> None:
+        """Record what the site now in place (``site``, its ``_site_digest``) was built
+        from, for the next build."""
+        record = {"made": self.made, "site": site, "pages": self.pages}
         folder = self.root / CACHE_DIR
         refuse_links(self.root, "build", CACHE_DIR.as_posix())
         folder.mkdir(parents=True, exist_ok=True)
@@ -363,14 +369,24 @@ def _site_digest(site_dir: Path) -> str:
     files, and the bytes of its home page. A site restored from a CI host's cache (new
     files, the same names and sizes) matches; one whose files were added, removed or
     resized since, or whose home page changed, does not. (A page edited by hand to the
-    same size is not seen: ``site/`` is the build's output, never edited.)"""
+    same size is not seen: ``site/`` is the build's output, never edited.) What a build
+    makes whole again (``REMADE``: the search index) is left out, so the digest of a
+    staging folder before its index is in is the site's once it is swapped in."""
     digest = hashlib.sha256((site_dir / "index.html").read_bytes())
-    for folder, dirs, files in os.walk(site_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            size = path.lstat().st_size
-            digest.update(f"{path.relative_to(site_dir).as_posix()}\0{size}\n".encode())
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        for entry in entries:
+            if not prefix and entry.name in REMADE:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+            else:
+                size = entry.stat(follow_symlinks=False).st_size
+                digest.update(f"{prefix}{entry.name}\0{size}\n".encode())
+
+    walk(str(site_dir), "")
     return digest.hexdigest()
 
 

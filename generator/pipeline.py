@@ -8,7 +8,7 @@ line (``cli``) and the MkDocs plugin (``plugin``) only call ``run``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
@@ -80,17 +80,28 @@ def run(
     for used in (*used_sets, memo.used_held):
         used.clear()  # what this run uses is what a cache keeps
     memo.want_pages = pages or until != "check"
+    settled = not cache  # whether the memo is kept, or is not to be
+
+    def keep_memo() -> None:
+        """Keep the memo in the cache, once: when the run ends, or sooner, once every page
+        is made (a build keeps it while Pagefind is still indexing)."""
+        nonlocal settled
+        if not settled:
+            settled = True
+            with suppress(OSError):  # a cache that cannot be kept only makes the next run cold
+                save_memo(root, memo)
+
     try:
-        return _run(root, today, until, builder, docs_dir, site_dir, memo, incremental=cache)
+        return _run(
+            root, today, until, builder, docs_dir, site_dir, memo, cache, keep_memo
+        )  # fmt: skip
     except DataError:
         raise  # what was parsed and converted before the problems were found is kept
     except BaseException:
-        cache = False  # interrupted midway: the last cache stays as it was
+        settled = True  # interrupted midway: the last cache stays as it was (unless kept)
         raise
     finally:
-        if cache:
-            with suppress(OSError):  # a cache that cannot be kept only makes the next run cold
-                save_memo(root, memo)
+        keep_memo()
 
 
 def _run(
@@ -101,10 +112,11 @@ def _run(
     docs_dir: Path | None,
     site_dir: Path | None,
     memo: Memo,
-    *,
     incremental: bool,
+    keep_memo: Callable[[], None],
 ) -> Outcome:
-    """``run``, with the memo it uses; ``incremental``: a build from the last one."""
+    """``run``, with the memo it uses; ``incremental``: a build from the last one;
+    ``keep_memo`` keeps the memo in the cache (if it is to be kept) once every page is made."""
     today = today or today_from_env()
     # Folders read or written besides data/ and content/ (load checks those): never a link,
     # never holding one, never a file, so nothing is read or written through one.
@@ -141,6 +153,7 @@ def _run(
             builder_config(site),
             pages if incremental else None,  # with the cache: only what changed is built
             {path: targets for (path, _), (_, targets) in memo.links.items()},
+            keep_memo,
         )
     return outcome
 
