@@ -298,10 +298,9 @@ class Built:
                 digest.update(f"{name}=none\n".encode())
         digest.update(f"{builder}\n{today}\n{site_dir}\n{docs.resolve()}\n".encode())
         digest.update(shown_everywhere(settings, pages))
-        for path in [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]:
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for path in builder_inputs(root):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
         pages_digest = {k: hashlib.blake2b(v, digest_size=16).hexdigest() for k, v in pages.items()}
         return cls(root, site_dir, digest.hexdigest(), pages_digest)
 
@@ -330,6 +329,84 @@ class Built:
         tmp = folder / f".{_SITE_RECORD}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, folder / _SITE_RECORD)
+
+
+#: Folders of a project whose files reach the builder through the pages, or are its output.
+_NOT_INPUTS = ("build", "site", "data", "content", ".git")
+
+
+def builder_inputs(root: Path) -> list[Path]:
+    """The files of the project the builder reads besides the pages, which a build started
+    from the last site (``Built``) or a preview (``plugin.on_pre_build``) must see change:
+    ``mkdocs.yml``, ``theme/``, and every file or folder the settings name by a path in the
+    project (hooks, a config ``INHERIT``ed, which is followed in turn, a folder of
+    snippets), wherever it is."""
+    found: dict[Path, None] = {}
+    configs, read = [root / "mkdocs.yml"], set()
+    paths = [root / "theme"]
+    while configs:
+        config = configs.pop()
+        if config in read or not config.is_file():
+            continue
+        read.add(config)
+        paths.append(config)
+        try:
+            settings = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTags)
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # the builder says what is wrong with it
+        for text in _texts(settings):
+            for base in (config.parent, root):
+                named = base / text
+                if named.suffix in (".yml", ".yaml") and _inside(named, root):
+                    configs.append(named.resolve())
+                paths.append(named)
+    for path in paths:
+        if not _inside(path, root) or path.resolve() == root.resolve():
+            continue
+        if path.is_dir():
+            found.update(dict.fromkeys(p for p in sorted(path.rglob("*")) if p.is_file()))
+        elif path.is_file():
+            found[path] = None
+    return [p for p in found if not p.relative_to(root).parts[0].startswith(_NOT_INPUTS)]
+
+
+class _AnyTags(yaml.SafeLoader):
+    """YAML as MkDocs reads it, its own tags (``!ENV``, ``!!python/name:…``) read as the
+    text or values they hold: only the paths in it are wanted."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_AnyTags.add_multi_constructor("!", _any_tag)
+_AnyTags.add_multi_constructor("tag:", _any_tag)
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every text in settings read from YAML, keys too (a hook's, a plugin's)."""
+    if isinstance(value, str):
+        if value and "\n" not in value and "://" not in value and not value.startswith("/"):
+            yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is in the project's folder (not through a link out of it)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def shown_everywhere(settings: dict[str, object], pages: dict[str, bytes]) -> bytes:

@@ -27,7 +27,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .build import INCREMENTAL, shown_everywhere
+from .build import INCREMENTAL, builder_inputs, shown_everywhere
 from .errors import GeneratorError
 from .memo import Compiled, Memo
 from .mend import mend_page
@@ -70,11 +70,13 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         """A preview (``mkdocs serve --dirty``, as ``make serve`` runs it) rebuilds only the
         pages whose files changed; the generator rewrites only those. MkDocs warns about
         every such build, which strict mode would count as a failure: that one warning is
-        dropped, as the preview is dirty on purpose."""
+        dropped, as the preview (and an incremental build) is dirty on purpose. ProperDocs,
+        MkDocs' fork, warns the same under its own name."""
         self.serving = self.port_unchecked = command == "serve"
         self.memo = Memo(across_runs=True) if self.serving else None
         if dirty:
-            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+            for builder in ("mkdocs", "properdocs"):
+                logging.getLogger(f"{builder}.commands.build").addFilter(_not_the_dirty_warning)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.generated = False
@@ -117,9 +119,8 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         if not self.serving:
             return
         root = Path(config.config_file_path).resolve().parent
-        files = [root / "mkdocs.yml", *sorted((root / "theme").rglob("*"))]
         # By their bytes, not their dates: a save within the same tick of the clock counts.
-        state = [(str(f), _digest(f.read_bytes())) for f in files if f.is_file()]
+        state = [(str(f), _digest(f.read_bytes())) for f in builder_inputs(root)]
         seen = (state, self.everywhere)
         site = Path(config.site_dir)
         if self.seen not in (None, seen) and site.is_dir():

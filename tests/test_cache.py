@@ -469,6 +469,54 @@ def test_a_new_title_of_a_page_in_the_menu_reaches_every_page(tmp_path: Path, ed
     assert_same_site(site, build(root, tmp_path / "clean", cache=False))
 
 
+def test_properdocs_builds_incrementally_too(tmp_path: Path) -> None:
+    """ProperDocs, MkDocs' fork, takes ``--dirty`` too: an incremental build of its own
+    (its warning about dirty builds is not a failure in strict mode) is its clean build."""
+    root = buildable(tmp_path)
+    site = tmp_path / "site"
+    assert run(root, TODAY, builder="properdocs", cache=True, site_dir=site).site_dir
+    untouched = (site / "docs-page" / "index.html").stat().st_ino
+    services = data_file(root, "services")
+    text = services.read_text(encoding="utf-8")
+    services.write_text(text.replace("Therapy for children who stammer.", "Groups."), "utf-8")
+    run(root, TODAY, builder="properdocs", cache=True, site_dir=site)
+    assert (site / "docs-page" / "index.html").stat().st_ino == untouched  # incremental
+    clean = tmp_path / "clean"
+    run(root, TODAY, builder="properdocs", cache=False, site_dir=clean)
+    assert_same_site(site, clean)
+
+
+def test_what_the_builders_settings_name_is_read_by_an_incremental_build(tmp_path: Path) -> None:
+    """A file ``mkdocs.yml`` names (a config it inherits, a hook that config names, in a
+    folder of its own) is an input of every page, as ``mkdocs.yml`` is: a change to it makes
+    the build a full one, equal to a clean build."""
+    root = buildable(tmp_path)
+    site = tmp_path / "site"
+    config = root / "mkdocs.yml"
+    config.write_text("INHERIT: shared/base.yml\n" + config.read_text(encoding="utf-8"), "utf-8")
+    (root / "shared").mkdir()
+    (root / "shared" / "base.yml").write_text("hooks:\n  - shared/hooks/mark.py\n", "utf-8")
+    hook = root / "shared" / "hooks" / "mark.py"
+    hook.parent.mkdir()
+
+    def mark(word: str) -> None:
+        hook.write_text(
+            f"def on_page_content(html, page, **kw):\n    return html + '<p>{word}</p>'\n", "utf-8"
+        )
+
+    mark("first")
+    build(root, site, cache=True)
+    assert b"<p>first</p>" in (site / "docs-page" / "index.html").read_bytes()
+    mark("second")
+    build(root, site, cache=True)
+    assert b"<p>second</p>" in (site / "docs-page" / "index.html").read_bytes()
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+    (root / "shared" / "base.yml").write_text("hooks: []\n", "utf-8")
+    build(root, site, cache=True)
+    assert b"<p>second</p>" not in (site / "docs-page" / "index.html").read_bytes()
+    assert_same_site(site, build(root, tmp_path / "clean-2", cache=False))
+
+
 def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path) -> None:
     root = buildable(tmp_path)
     site = build(root, tmp_path / "site", cache=True)
