@@ -31,6 +31,7 @@ from .errors import BuildError, printable
 from .headers import write_headers
 from .links import broken_links
 from .mend import mend_site
+from .parallel import dies_with_parent
 from .sanitise import url_of
 from .search import Indexing, reported_os_error
 from .write import PAGES_READY, refuse_links
@@ -227,7 +228,10 @@ def _run_builder(
         env[INCREMENTAL] = str(out.resolve())
     _write_new(config, _yaml(settings))
     try:
-        result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True,
+            preexec_fn=dies_with_parent(),  # not left building if this process is killed
+        )  # fmt: skip
         if inside is not None and result.returncode == 0:
             out.rmdir()  # the empty staging folder made for it: moved into, not replaced
             shutil.move(inside, out)

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import kinds
 from .build import BUILDERS, cannot_write, folder_of
 from .cache import load_memo
-from .errors import BuildError, DataError, printable
+from .errors import BuildError, DataError, printable, stoppable, stopped_code
 from .memo import Memo
 from .models import Coverage
 from .new import command as new_command
@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "check":
             # templates and page names too; only what changed since the last run (cache)
-            outcome = run(root, today, until="check", cache=not args.no_cache, pages=False)
+            with stoppable():
+                outcome = run(root, today, until="check", cache=not args.no_cache, pages=False)
             found = outcome.warnings
             for problem in found:
                 print(problem, file=sys.stderr)
@@ -157,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             _print(table)  # after the usual check: gaps are information, not a failure
         elif args.command == "generate":
-            outcome = run(root, today, until="generate")
+            with stoppable():
+                outcome = run(root, today, until="generate")
             _warn(outcome.warnings)
             print("ok: pages written to build/docs")
         else:
@@ -170,14 +172,15 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
                           "nothing was built.", file=sys.stderr)  # fmt: skip
                     return 1
-            outcome = run(
-                root,
-                today,
-                builder=args.builder,
-                site_dir=args.site_dir,
-                memo=memo,
-                cache=not args.no_cache,
-            )
+            with stoppable():  # SIGTERM as Ctrl-C: the builder and Pagefind ended too
+                outcome = run(
+                    root,
+                    today,
+                    builder=args.builder,
+                    site_dir=args.site_dir,
+                    memo=memo,
+                    cache=not args.no_cache,
+                )
             _warn(outcome.warnings)
             print(f"ok: site built into {outcome.site_dir}")
     except DataError as exc:
@@ -194,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         print(cannot_write(exc, folder), file=sys.stderr)
         print("The site was not changed.", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM or SIGHUP (``stoppable``)
+        print("\nStopped: the site is as it was (a build puts its site in place whole, last).",
+              file=sys.stderr)  # fmt: skip
+        return stopped_code(exc)
     return 0
 
 

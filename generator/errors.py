@@ -6,7 +6,12 @@ all of them at once; no stage prints or exits, the CLI and the MkDocs plugin do.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from types import FrameType
 
 
 @dataclass(frozen=True, order=True)
@@ -68,3 +73,39 @@ def shown(value: object) -> str:
     text = str(value).strip()
     first = text.split("\n", 1)[0]
     return first[:60] + ("…" if len(first) > 60 or first != text else "")
+
+
+class Stopped(KeyboardInterrupt):
+    """A signal (SIGTERM, SIGHUP) that stops a command the way Ctrl-C does: cleanly, each
+    ``finally`` run (a build's staging folder removed, its builder and search indexer
+    ended), where Python's own default ends the process on the spot."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stoppable() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise ``Stopped`` while this lasts (in the main thread: only it
+    can take a signal's handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Stopped(signum)
+
+    names = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {signum: signal.signal(signum, stop) for signum in names}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def stopped_code(exc: BaseException) -> int:
+    """The exit code of a command stopped by ``exc`` (Ctrl-C, a signal, the end of its
+    input): 128 and the number of the signal (SIGINT's unless it was another)."""
+    return 128 + (exc.signum if isinstance(exc, Stopped) else signal.SIGINT)

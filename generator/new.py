@@ -22,17 +22,15 @@ import itertools
 import os
 import re
 import secrets
-import signal
 import stat
 import sys
-import threading
 import typing
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import FrameType, NoneType, UnionType
+from types import NoneType, UnionType
 from typing import Any
 
 import yaml
@@ -42,7 +40,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import kinds, models
-from .errors import BuildError, DataError, GeneratorError, Problem, printable, shown
+from .errors import (
+    BuildError,
+    DataError,
+    GeneratorError,
+    Problem,
+    printable,
+    shown,
+    stoppable,
+    stopped_code,
+)
 from .kinds import Kind
 from .kinds import Question as Field
 from .load import (
@@ -84,14 +91,6 @@ class NotAdded(GeneratorError):
     def __init__(self, lines: list[str], *, counted: bool = True, note: str = "") -> None:
         self.lines, self.counted, self.note = lines, counted, note
         super().__init__("\n".join(lines))
-
-
-class Stopped(KeyboardInterrupt):
-    """A signal (SIGTERM, SIGHUP) that stops ``new`` the way Ctrl-C does: cleanly."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 Ask = Callable[[str], str]
@@ -144,7 +143,7 @@ def command(root: Path, kind: str, sets: list[str], file: str | None, today: dat
         return 2
     except (KeyboardInterrupt, EOFError) as exc:
         print("\nStopped: nothing was added.", file=sys.stderr)
-        return 128 + (exc.signum if isinstance(exc, Stopped) else signal.SIGINT)
+        return stopped_code(exc)
     print(f"ok: added {kind} '{made}' at {at.file}:{at.line}; read it through, then run check")
     return 0
 
@@ -183,7 +182,7 @@ def add_record(
         raise NotAdded([str(p) for p in exc.problems], note=note) from None
     form = _Form(spec, outcome.project, given, ask, tell)
     form.fill()
-    with _stoppable():
+    with stoppable():
         return _write(root, key, path, spec, kind, form, outcome.project, outcome.site, today)
 
 
@@ -865,26 +864,3 @@ def _typed(raw: dict[str, Any], model: type[BaseModel], form: _Form) -> Commente
         else:
             out[name] = value
     return out
-
-
-# --- interruptions ------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _stoppable() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop ``new`` as Ctrl-C does, so the hidden file it writes and a
-    folder it made are removed (Python's own default would end it on the spot)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise Stopped(signum)
-
-    names = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    before = {signum: signal.signal(signum, stop) for signum in names}
-    try:
-        yield
-    finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)

@@ -19,8 +19,10 @@ made here, one after another.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -143,10 +145,15 @@ def in_two_steps(
     os.close(to_here)
     os.close(to_copy)
     with os.fdopen(from_copy, "rb") as inbox, os.fdopen(from_here, "wb") as outbox:
+        ended = False
         try:
             done = steps(items[0::2], inbox, outbox, False)
             theirs, delta = _received(inbox)
+            ended = True
         finally:
+            if not ended:  # stopped (a failure, Ctrl-C, SIGTERM): the copy's work is moot
+                with suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
             inbox.close()
             with suppress(OSError):
                 outbox.close()
@@ -210,6 +217,28 @@ _LINUX = sys.platform.startswith("linux")
 def _alone() -> bool:
     """Whether this process runs no other thread (which a fork would not copy)."""
     return threading.active_count() == 1
+
+
+def dies_with_parent() -> Callable[[], None] | None:
+    """What a child process (the builder, Pagefind) runs before its program starts, so that
+    the system ends it when this process ends, even killed outright (SIGKILL), rather than
+    leave it writing beside the site: Linux's ``PR_SET_PDEATHSIG``. None elsewhere, and
+    where other threads run (a preview's), since Python code run there between fork and
+    exec can hang on a lock another thread held."""
+    if not _LINUX or threading.active_count() > 1:
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def arrange() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # this process ended before that took: end now
+            os._exit(1)
+
+    return arrange
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _run(items: Sequence[Item], work: Callable[[Item], Made]) -> list[Made | _Failed]:

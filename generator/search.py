@@ -45,7 +45,7 @@ from . import kinds, models
 from .errors import BuildError
 from .memo import Memo
 from .model import ShownService, SiteModel, Terms, long_date
-from .parallel import in_two
+from .parallel import dies_with_parent, in_two
 from .sanitise import url_of
 
 #: The ages a visitor can choose in the directory; a service with no upper age is listed
@@ -430,7 +430,9 @@ class Indexing:
         # closed by ``finish`` or ``stop``.
         self.said = tempfile.TemporaryFile()  # noqa: SIM115
         try:
-            self.process = subprocess.Popen(command, stdout=self.said, stderr=self.said)
+            self.process = subprocess.Popen(
+                command, stdout=self.said, stderr=self.said, preexec_fn=dies_with_parent()
+            )
         except OSError as exc:
             self.said.close()
             raise BuildError(f"the search index could not be made: {exc}") from None

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ from generator.pipeline import build_site, generate
 from generator.search import Indexing
 from generator.validate import load_project
 
-from .conftest import ROOT, TODAY, copy_project, parse
+from .conftest import ROOT, TODAY, copy_project, load_synthetic, parse
 
 SAMPLE = load_project(ROOT)
 
@@ -194,6 +197,60 @@ def test_an_index_still_being_made_is_stopped_and_removed(tmp_path: Path) -> Non
     finished = Indexing(pages, tmp_path / "whole")
     finished.finish()  # and one left to finish is whole
     assert (tmp_path / "whole" / "pagefind.js").is_file()
+
+
+def _ours(root: Path) -> list[str]:
+    """The command lines of the processes at work on ``root`` (a builder, Pagefind)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue  # ended meanwhile
+            if str(root) in line:
+                found.append(line)
+    return found
+
+
+def _until(ready: Callable[[], bool], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_build_stopped_midway_leaves_the_site_and_nothing_at_work(
+    tmp_path: Path, signum: int
+) -> None:
+    """A build stopped while its builder and Pagefind work (SIGTERM, as a CI job cancelled;
+    SIGKILL) leaves the published site as it was, and neither of them at work writing
+    beside it: with SIGTERM the build ends them and clears its folders and says so in one
+    line; killed outright, the system ends them (``parallel.dies_with_parent``), and the
+    next build clears what they left and makes the site a clean build makes."""
+    root = load_synthetic().write_project(tmp_path / "county", 300, buildable=True)
+    assert run_cli(root, "build").returncode == 0
+    before = site_hash(root / "site")
+    env = {**os.environ, "LOCAL_OFFER_TODAY": TODAY.isoformat()}
+    command = [sys.executable, "-m", "generator", "--root", str(root), "build", "--no-cache"]
+    build = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    at_work = lambda: any("pagefind" in line for line in _ours(root))  # noqa: E731
+    assert _until(at_work, 120), "Pagefind never started"
+    build.send_signal(signum)
+    _, said = build.communicate(timeout=60)
+    assert build.returncode == (128 + signum if signum == signal.SIGTERM else -signum)
+    if signum == signal.SIGTERM:
+        assert said.splitlines()[-1].startswith("Stopped: the site is as it was"), said
+        assert "Traceback" not in said
+    assert _until(lambda: not _ours(root), 1), _ours(root)  # nothing left at work
+    assert site_hash(root / "site") == before
+    assert run_cli(root, "build").returncode == 0
+    assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == []
+    assert site_hash(root / "site") == site_hash(build_site(root, tmp_path / "clean", TODAY))
 
 
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
