@@ -1,7 +1,9 @@
-"""The one error type that crosses stage boundaries.
+"""The one error type that crosses stage boundaries, and how a command is stopped.
 
 Every stage collects problems instead of stopping at the first, so a person fixing data sees
-all of them at once; no stage prints or exits, the CLI and the MkDocs plugin do.
+all of them at once; no stage prints or exits, the CLI and the MkDocs plugin do. A signal
+that ends a command (SIGTERM, SIGHUP) is raised as Ctrl-C is (``stoppable``), so that what
+it was doing is cleared up as it would be then.
 """
 
 from __future__ import annotations
