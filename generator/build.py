@@ -98,12 +98,12 @@ def build_with(
                 raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
             if meanwhile is not None:
                 meanwhile()
-            made = _site_digest(staging) if built else ""  # the site as it will be, less REMADE
+            site_digest = _site_digest(staging) if built else ""  # as it will be swapped in
             indexing.finish()
             os.replace(indexing.out, staging / "pagefind")
             _swap(staging, site_dir)
             if built:
-                built.keep(made)
+                built.keep(site_digest)
         finally:
             if indexing is not None:
                 indexing.stop()
@@ -371,7 +371,7 @@ def builder_inputs(root: Path) -> list[Path]:
             found.update(dict.fromkeys(p for p in sorted(path.rglob("*")) if p.is_file()))
         elif path.is_file():
             found[path] = None
-    return [p for p in found if not p.relative_to(root).parts[0].startswith(_NOT_INPUTS)]
+    return [p for p in found if p.relative_to(root).parts[0] not in _NOT_INPUTS]
 
 
 class _AnyTags(yaml.SafeLoader):
@@ -454,20 +454,9 @@ def _site_digest(site_dir: Path) -> str:
     makes whole again (``REMADE``: the search index) is left out, so the digest of a
     staging folder before its index is in is the site's once it is swapped in."""
     digest = hashlib.sha256((site_dir / "index.html").read_bytes())
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=lambda entry: entry.name)
-        for entry in entries:
-            if not prefix and entry.name in REMADE:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{prefix}{entry.name}/")
-            else:
-                size = entry.stat(follow_symlinks=False).st_size
-                digest.update(f"{prefix}{entry.name}\0{size}\n".encode())
-
-    walk(str(site_dir), "")
+    for path, entry in _files_in(str(site_dir), leave=REMADE):
+        size = entry.stat(follow_symlinks=False).st_size
+        digest.update(f"{path}\0{size}\n".encode())
     return digest.hexdigest()
 
 
@@ -495,17 +484,27 @@ def _to_check(
     return check
 
 
-def _html_files(folder: str, prefix: str = "") -> dict[str, int]:
+def _html_files(folder: str) -> dict[str, int]:
     """Each HTML file under ``folder``, by its path there, and its inode: what the folder's
     listing says, with no file's status read (thousands of them at a county's size)."""
-    found: dict[str, int] = {}
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                found.update(_html_files(entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith(".html"):
-                found[prefix + entry.name] = entry.inode()
-    return found
+    return {path: entry.inode() for path, entry in _files_in(folder) if path.endswith(".html")}
+
+
+def _files_in(
+    folder: str, prefix: str = "", leave: tuple[str, ...] = ()
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Each file under ``folder`` (but those named in ``leave``, at its top), by its path
+    there, with its listing's entry, in the order of their names: text paths and
+    ``scandir``, for the 23,000 files of a county's site."""
+    with os.scandir(folder) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name in leave:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_in(entry.path, f"{prefix}{entry.name}/")
+        else:
+            yield prefix + entry.name, entry
 
 
 def _output(page: str) -> str:

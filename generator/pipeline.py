@@ -143,11 +143,12 @@ def _run(
         if until == "generate":
             return outcome
         assert site_dir is not None
+        searched = write_search_copies(search_copies(pages), root)  # indexed as it is built
         outcome.site_dir = build_with(
             builder,
             root,
             outcome.docs_dir,
-            write_search_copies(search_copies(pages), root),  # indexed as the site is built
+            searched,
             site_dir,
             today,
             builder_config(site),

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 import generator.cache
+from generator.build import builder_inputs
 from generator.cache import CACHE_DIR, MAGIC, load_memo, made_by
 from generator.cli import main
 from generator.errors import DataError
@@ -515,6 +516,26 @@ def test_what_the_builders_settings_name_is_read_by_an_incremental_build(tmp_pat
     build(root, site, cache=True)
     assert b"<p>second</p>" not in (site / "docs-page" / "index.html").read_bytes()
     assert_same_site(site, build(root, tmp_path / "clean-2", cache=False))
+
+
+def test_the_builders_inputs_are_what_its_settings_name_but_the_generators_folders(
+    tmp_path: Path,
+) -> None:
+    """``builder_inputs`` leaves out only the folders the pages come from or go to, by
+    their names, not every folder whose name begins the same way (``sitewide/``)."""
+    root = tmp_path
+    (root / "theme").mkdir()
+    (root / "theme" / "main.html").write_text("{% extends 'base.html' %}", "utf-8")
+    (root / "mkdocs.yml").write_text(
+        "docs_dir: build/docs\nsite_dir: site\nhooks:\n  - sitewide/hook.py\n"
+        "  - content/hook.py\nINHERIT: database.yml\n", "utf-8"
+    )  # fmt: skip
+    for name in ("sitewide/hook.py", "content/hook.py", "database.yml", "site/index.html",
+                 "build/docs/index.md", "unnamed.py"):  # fmt: skip
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", "utf-8")
+    found = sorted(p.relative_to(root).as_posix() for p in builder_inputs(root))
+    assert found == ["database.yml", "mkdocs.yml", "sitewide/hook.py", "theme/main.html"]
 
 
 def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path) -> None:
