@@ -302,9 +302,7 @@ class Built:
                 digest.update(f"{name}=none\n".encode())
         digest.update(f"{builder}\n{today}\n{site_dir}\n{docs.resolve()}\n".encode())
         digest.update(shown_everywhere(settings, pages))
-        for path in builder_inputs(root):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(inputs_digest(root))
         pages_digest = {k: hashlib.blake2b(v, digest_size=16).hexdigest() for k, v in pages.items()}
         return cls(root, site_dir, digest.hexdigest(), pages_digest)
 
@@ -372,6 +370,16 @@ def builder_inputs(root: Path) -> list[Path]:
         elif path.is_file():
             found[path] = None
     return [p for p in found if p.relative_to(root).parts[0] not in _NOT_INPUTS]
+
+
+def inputs_digest(root: Path) -> bytes:
+    """The digest of ``builder_inputs``: their paths and their bytes (never their dates, so
+    a save within the same tick of the clock counts)."""
+    digest = hashlib.sha256()
+    for path in builder_inputs(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
 
 
 class _AnyTags(yaml.SafeLoader):

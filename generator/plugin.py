@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import hashlib
 import ipaddress
 import logging
 import os
@@ -27,7 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .build import INCREMENTAL, builder_inputs, shown_everywhere
+from .build import INCREMENTAL, inputs_digest, shown_everywhere
 from .errors import GeneratorError
 from .memo import Compiled, Memo
 from .mend import mend_page
@@ -62,7 +61,7 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         self.theme = Compiled()  # MkDocs' own templates, compiled once (its Jinja options)
         self.settings: dict[str, Any] = {}  # the menu and names of the last build that worked
         self.everywhere = b""  # what every page shows (``build.shown_everywhere``), this build
-        self.seen: tuple[object, bytes] | None = None  # the theme's files and that, last build
+        self.seen: tuple[bytes, bytes] | None = None  # inputs_digest and that, at last build
         self.indexing = threading.Lock()  # one search index of the preview at a time
         self.held: dict[str, str] = {}  # pages' bodies, kept from Markdown (on_page_markdown)
 
@@ -119,9 +118,7 @@ class LocalOfferPlugin(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
         if not self.serving:
             return
         root = Path(config.config_file_path).resolve().parent
-        # By their bytes, not their dates: a save within the same tick of the clock counts.
-        state = [(str(f), _digest(f.read_bytes())) for f in builder_inputs(root)]
-        seen = (state, self.everywhere)
+        seen = (inputs_digest(root), self.everywhere)
         site = Path(config.site_dir)
         if self.seen not in (None, seen) and site.is_dir():
             for child in site.iterdir():
@@ -233,10 +230,6 @@ def _index_quietly(site: Path, indexing: threading.Lock) -> None:
             index_site(site)
         except GeneratorError as exc:
             _PREVIEW_LOG.warning("search index: %s", exc)
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _incremental(config: Any) -> bool:
