@@ -365,6 +365,8 @@ def builder_inputs(root: Path) -> list[Path]:
     for path in paths:
         if not _inside(path, root) or path.resolve() == root.resolve():
             continue
+        if path.resolve().relative_to(root.resolve()).parts[0] in _NOT_INPUTS:
+            continue  # not walked either: the site and the docs folder hold 100,000 files
         if path.is_dir():
             found.update(dict.fromkeys(p for p in sorted(path.rglob("*")) if p.is_file()))
         elif path.is_file():

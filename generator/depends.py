@@ -36,6 +36,8 @@ WALKED: set[type] = set()
 
 #: Tuples longer than this are digested once a run (``Digests._long``).
 _LONG = 16
+#: The types of a list of plain words, digested at once (``json.dumps``).
+_ONLY_TEXT = {str}
 
 
 class Undigestible(Exception):
@@ -123,6 +125,10 @@ class Digests:
         return hasher.digest()
 
     def _feed(self, hasher: Any, value: object) -> None:
+        known = self.known.get(id(value))  # a record or a long tuple, met before this run
+        if known is not None and known[0] is value:
+            hasher.update(known[1])
+            return
         kind = type(value)
         if value is None or kind is bool or kind is int or kind is float:
             hasher.update(f"{kind.__name__}:{value!r};".encode())
@@ -137,7 +143,7 @@ class Digests:
             hasher.update(f"{kind.__name__}:{value.isoformat()};".encode())
         elif isinstance(value, tuple) and kind is tuple and len(value) > _LONG:  # once a run
             hasher.update(self._long(value))
-        elif isinstance(value, list | tuple) and all(type(item) is str for item in value):
+        elif isinstance(value, list | tuple) and set(map(type, value)) <= _ONLY_TEXT:
             hasher.update(b"[S" + json.dumps(value).encode() + b"]")  # plain words, at once
         elif isinstance(value, list | tuple):
             hasher.update(f"[{len(value)}".encode())

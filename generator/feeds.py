@@ -34,6 +34,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 from uuid import uuid5
 
@@ -58,23 +59,24 @@ EVENT_FILE = "calendar/{key}.ics"
 GENERATOR = "Local Offer generator"
 
 
-def feed_files(site: SiteModel) -> dict[str, bytes]:
-    """Every feed and calendar file, by its path in the site."""
+def feed_files(site: SiteModel, *, made: bool = True) -> dict[str, bytes]:
+    """Every feed and calendar file, by its path in the site; with ``made`` False (a check,
+    which asks only what files there are, for the links into them), each with no bytes."""
     settings = site.settings
     listing = _listing("update")
-    files = {UPDATES_FEED: atom(site, site.updates, UPDATES_FEED, listing, "updates")}
+    feeds = {UPDATES_FEED: partial(atom, site, site.updates, UPDATES_FEED, listing, "updates")}
     for audience in site.project.vocabularies.audiences:
         path = AUDIENCE_FEED.format(id=audience.id)
         mine = [u for u in site.updates if audience.id in u.audiences]
         who = audience.name[:1].lower() + audience.name[1:]
         page = AUDIENCE_PAGE.format(id=audience.id)
-        files[path] = atom(site, mine, path, page, f"updates for {who}")
+        feeds[path] = partial(atom, site, mine, path, page, f"updates for {who}")
     events = calendar_events(site)
     if events:
-        files[CALENDAR] = calendar(settings, site.today, events, whole=True)
+        feeds[CALENDAR] = partial(calendar, settings, site.today, events, whole=True)
         for event in events:
-            files[event_file(event.key)] = calendar(settings, site.today, [event])
-    return files
+            feeds[event_file(event.key)] = partial(calendar, settings, site.today, [event])
+    return {path: make() if made else b"" for path, make in feeds.items()}
 
 
 def event_file(key: str) -> str:

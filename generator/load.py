@@ -157,9 +157,11 @@ def _label(noun: str, index: int, item: Any) -> str:
 
 
 @functools.cache
+@functools.cache
 def field_models(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None]:
     """For the field ``key`` of ``model``: whether it is a list of records, and the model of
-    its records (or of its value, for a field holding one record)."""
+    its records (or of its value, for a field holding one record). Remembered: a county's
+    records ask it 100,000 times."""
     field = model.model_fields.get(key)
     if field is None:
         return False, None

@@ -172,12 +172,17 @@ def _plain(value: str, site_url: str | None) -> str:
     return plain_text(html, site_url)
 
 
-Lookup = dict[str, dict[str, models.Term]]
+#: Each vocabulary's terms by id, as ORUK's taxonomy terms (``_term``).
+Lookup = dict[str, dict[str, dict[str, Any]]]
 
 
-def term_lookup(vocab: models.Vocabularies) -> Lookup:
-    """Every vocabulary's terms by id, made once for the whole feed."""
-    return vocab.by_id()
+def term_lookup(vocab: models.Vocabularies, ns: UUID) -> Lookup:
+    """Every vocabulary's terms by id, as ORUK's taxonomy terms, made once for the whole
+    feed (a county's services name 60,000 terms between them)."""
+    return {
+        name: {term.id: _term(ns, name, term) for term in terms.values()}
+        for name, terms in vocab.by_id().items()
+    }
 
 
 def _term(ns: UUID, vocabulary: str, term: models.Term) -> dict[str, Any]:
@@ -202,12 +207,12 @@ def service_record(
 ) -> dict[str, Any]:
     """One service in ORUK 3.0 shape; links to the site's pages are made absolute with
     ``site_url``, when it is known."""
-    terms = lookup or term_lookup(vocab)
+    terms = lookup or term_lookup(vocab, ns)
     sid = _uid(ns, "service", service.id)
     org = _uid(ns, "organisation", service.organisation)
 
     def term(vocabulary: str, term_id: str) -> dict[str, Any]:
-        found = _term(ns, vocabulary, terms[vocabulary][term_id])
+        found = terms[vocabulary][term_id]
         return {
             "id": _uid(ns, "attribute", service.id, vocabulary, term_id),
             "link_id": sid,
@@ -268,7 +273,7 @@ def service_record(
             {
                 "id": _uid(ns, "area", service.id, a),
                 "service_id": sid,
-                "name": terms["areas"][a].name,
+                "name": terms["areas"][a]["name"],
             }
             for a in service.areas
         ],
@@ -377,8 +382,8 @@ def api_files(
 ) -> dict[str, bytes]:
     """Every file of the API, by its path in the docs folder, with the host's rules that
     serve them at ORUK's addresses (``_redirects``) and their headers (``_headers``)."""
-    lookup = term_lookup(vocab)
     ns = namespace(site)
+    lookup = term_lookup(vocab, ns)
     base = site.api_base
     records = [service_record(s, vocab, ns, lookup, site.site_url) for s in services]
     organisations = {r["organization"]["id"]: r["organization"] for r in records}
@@ -386,11 +391,7 @@ def api_files(
     lists: dict[str, list[Entry]] = {  # in API_LISTS' order
         "services": [(r, r) for r in records],
         "taxonomies": _taxonomies(ns, vocab),
-        "taxonomy_terms": [
-            (t, t)
-            for name in type(vocab).model_fields
-            for t in (_term(ns, name, term) for term in getattr(vocab, name))
-        ],
+        "taxonomy_terms": [(t, t) for terms in lookup.values() for t in terms.values()],
         "organizations": [(o, o) for o in organisations.values()],
         "service_at_locations": [(a, a) for a in places],
     }

@@ -190,8 +190,8 @@ def render_site(
             always += [page_path(base, name, 1) for name in API_LISTS]  # an empty one has one
             files.update(dict.fromkeys(always, b""))  # (their bytes are never read in a check)
             files = _Files(files, lambda: api_files(*api), (f"{base}/",))
-        files.update(feed_files(site))
-        files.update(directory_files(site))
+        files.update(feed_files(site, made=memo.want_pages))
+        files.update(directory_files(site, made=memo.want_pages))
         kept.append(files)
         anchors = {path: body.anchors for path, body in bodies.items()}
         origins = _link_origins(project)

@@ -100,6 +100,14 @@ def markdown_html(value: str, *, page: str | None = None, memo: Memo | None = No
     memo.used_html.add((value, page))
     if (value, page) in memo.html:
         return memo.html[value, page]
+    plain_line = page is None and _ONE_PLAIN_LINE.match(value)  # most short fields
+    memo.html[value, page] = f"<p>{value}</p>" if plain_line else _converted(value, page, memo)
+    memo.changed = True
+    return memo.html[value, page]
+
+
+def _converted(value: str, page: str | None, memo: Memo) -> str:
+    """``markdown_html``'s HTML, made by Python-Markdown and cleaned."""
     source = _limit_brackets(value)
     try:
         rendered = _converter(memo, page is not None).reset().convert(source)
@@ -120,12 +128,15 @@ def markdown_html(value: str, *, page: str | None = None, memo: Memo | None = No
         link_rel=None,
         strip_comments=True,
     )
-    memo.changed = True
-    memo.html[value, page] = _HREF.sub(lambda m: _site_link(m, page), clean)
-    return memo.html[value, page]
+    return _HREF.sub(lambda m: _site_link(m, page), clean)
 
 
 _HREF = re.compile(r'<a href="([^"]*)"')
+#: A field Python-Markdown makes one paragraph of, the text as it is: one line that starts
+#: with a letter and holds only letters, digits, single spaces and marks no rule of
+#: Markdown (block or inline) or of the cleaner reads (``test_sanitise`` holds the two
+#: ways to the same HTML).
+_ONE_PLAIN_LINE = re.compile(r"[A-Za-z](?: ?[A-Za-z0-9,.;:?()'\u2019-])*\Z")
 
 
 def _converter(memo: Memo, for_page: bool) -> markdown.Markdown:

@@ -355,24 +355,28 @@ def _plain(text: str) -> str:
     return " " + " ".join(words) + " "
 
 
-def directory_files(site: SiteModel) -> dict[str, bytes]:
+def directory_files(site: SiteModel, *, made: bool = True) -> dict[str, bytes]:
     """The directory's filter data, fetched only when a visitor filters, a small file at a
     time: for each filter value, the numbers of the services that have it; and the
     services' card facts, ``SHARD`` services a file. The services are numbered in the order
-    a family needs them (``open_first``), which is the order of every filtered list."""
-    found = [record(site, s) for s in site.open_first(site.services)]
+    a family needs them (``open_first``), which is the order of every filtered list. With
+    ``made`` False (a check, which asks only what files there are), each with no bytes."""
     members: dict[str, list[int]] = {}
     for key, values in _filter_values(site).items():  # every value, so none is missing
         for value in values:
             members[VALUE_FILE.format(key=key, value=value)] = []
+    shards = range(0, max(len(site.services), 1), SHARD)
+    cards = [CARDS_FILE.format(n=start // SHARD) for start in shards]
+    if not made:
+        return dict.fromkeys([*members, *cards], b"")
+    found = [record(site, s) for s in site.open_first(site.services)]
     for n, r in enumerate(found):
         for key, values in r.filters.items():
             for value in values:
                 members[VALUE_FILE.format(key=key, value=value)].append(n)
     files = {name: _json(numbers) for name, numbers in members.items()}
-    for start in range(0, max(len(found), 1), SHARD):
-        cards = [r.card() for r in found[start : start + SHARD]]
-        files[CARDS_FILE.format(n=start // SHARD)] = _json(cards)
+    for name, start in zip(cards, shards, strict=True):
+        files[name] = _json([r.card() for r in found[start : start + SHARD]])
     return files
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from . import kinds, models
 from .errors import DataError, Problem, shown
@@ -298,7 +299,7 @@ def _markdown_in(model: type[BaseModel], data: Any) -> Iterator[str]:
     if not isinstance(data, dict):
         return
     for key, value in data.items():
-        if not isinstance(key, str) or key not in model.model_fields:
+        if not isinstance(key, str) or key not in _fields(model):
             continue
         if isinstance(value, str) and _is_markdown(model, key):
             yield value.strip()
@@ -306,6 +307,12 @@ def _markdown_in(model: type[BaseModel], data: Any) -> Iterator[str]:
         if inner is not None:
             for item in value if is_list and isinstance(value, list) else [value]:
                 yield from _markdown_in(inner, item)
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """``model.model_fields``, which pydantic works out again on each use."""
+    return model.model_fields
 
 
 @functools.cache
@@ -322,7 +329,7 @@ def _prose(value: Any, source: Source, loc: Loc = ()) -> Iterator[tuple[models.P
         if 'href="site:' in value.html:
             yield value, source.problem(loc, "")
     elif isinstance(value, BaseModel):
-        for key in type(value).model_fields:
+        for key in _fields(type(value)):
             item = getattr(value, key)
             if type(item) not in _PLAIN:  # a county's records hold 200,000 plain values
                 yield from _prose(item, source, (*loc, key))

@@ -27,11 +27,12 @@ import feedparser
 import icalendar
 import pytest
 
-from generator.feeds import CALENDAR, UPDATES_FEED
+from generator.feeds import CALENDAR, UPDATES_FEED, feed_files
 from generator.links import _read, broken_links
 from generator.markup import refused
 from generator.model import SiteModel, build_model
 from generator.pipeline import build_site
+from generator.search import directory_files
 from generator.validate import load_project
 
 from .conftest import ROOT, TODAY, parse, served, write_project
@@ -270,6 +271,15 @@ def test_feeds_and_calendars_are_the_same_bytes_from_another_build(sample_site: 
     }
     assert UPDATES_FEED in built and CALENDAR in built and len(built) > 10
     assert again == built
+
+
+def test_a_check_knows_every_feed_and_filter_file_a_build_makes(model: SiteModel) -> None:
+    """A check asks only which feed, calendar and filter files there are (a page's links
+    lead into them), not their bytes: the same paths as a build makes, and no bytes."""
+    for files in (feed_files, directory_files):
+        made, named = files(model), files(model, made=False)
+        assert set(named) == set(made) and len(made) > 10
+        assert set(named.values()) == {b""} and b"" not in made.values()
 
 
 def test_each_add_to_calendar_link_leads_to_that_events_own_calendar(

@@ -12,8 +12,18 @@ from hypothesis import strategies as st
 
 from generator import render
 from generator.markup import refused
+from generator.memo import Memo
 from generator.pipeline import check
-from generator.sanitise import Chunks, _Writer, inert, plain, relpath
+from generator.sanitise import (
+    _ONE_PLAIN_LINE,
+    Chunks,
+    _converted,
+    _Writer,
+    inert,
+    markdown_html,
+    plain,
+    relpath,
+)
 
 from .conftest import ROOT, TODAY
 
@@ -105,3 +115,20 @@ def test_a_link_between_docs_paths_is_what_the_standard_library_makes(
     gives what ``posixpath.relpath`` gives (which asks the system for the working folder)."""
     if path and start:
         assert relpath(path, start) == posixpath.relpath(path, start)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(_ONE_PLAIN_LINE, fullmatch=True))
+def test_a_plain_line_is_the_paragraph_python_markdown_makes_of_it(text: str) -> None:
+    """A field of one plain line skips the Markdown parser and cleaner (most short fields
+    do), for the very HTML they would have made of it."""
+    assert markdown_html(text) == _converted(text, None, Memo()) == f"<p>{text}</p>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1. First", "- a list", "a  b", "a *b*", "a_b_", "# Heading", "a\nb", "a <b>", "a & b",
+     "a [b](c)", "a `b`", "a | b", "a \\ b", 'a "b"', "Done. ", "a!", "a/b", "é"],
+)  # fmt: skip
+def test_what_markdown_or_the_cleaner_could_read_is_not_a_plain_line(text: str) -> None:
+    assert not _ONE_PLAIN_LINE.match(text)
