@@ -49,7 +49,7 @@ SOURCES = {
 def build_with(
     builder: str,
     root: Path,
-    docs: Path,
+    write_docs: Callable[[], Path],
     searched: Path,
     site_dir: Path,
     today: date,
@@ -58,12 +58,12 @@ def build_with(
     links: dict[str, tuple[str, ...]] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Path:
-    """Build ``docs`` with ``builder``, index it for search, and put the result in place
-    of ``site_dir``.
+    """Build the docs folder (``write_docs`` writes it, and says where) with ``builder``,
+    index it for search, and put the result in place of ``site_dir``.
 
     Search indexes ``searched``, the pages as it reads them (``search.search_copies``),
-    while the builder builds and the links are checked: on two cores, at a county's size,
-    most of the index's time is then spent beside the builder's, not after it.
+    while the docs folder is written, the builder builds and the links are checked: on two
+    cores, at a county's size, most of the index's time is then spent beside theirs.
 
     Given the ``pages`` of the docs folder, the build is incremental when it can be
     (``Built``): the staging folder starts as the site built last, the builder makes again
@@ -81,6 +81,10 @@ def build_with(
         try:
             staging.mkdir()  # here, so a folder that cannot be written stops the build at once
             indexing = Indexing(searched, staging.with_name(f"{staging.name}-search"))
+            try:
+                docs = write_docs()
+            except OSError as exc:  # the docs folder's own fault, named as it is
+                raise BuildError(cannot_write(exc, fault_folder(exc))) from None
             built = pages and Built.of(root, builder, site_dir, today, docs, settings, pages)
             earlier = built.earlier() if built else None
             if built and earlier is not None:
@@ -118,6 +122,12 @@ def cannot_write(exc: OSError, folder: Path | str | None) -> str:
     (the folder's name shown as messages show names: ``errors.printable``)."""
     where = f" {printable(str(folder))}" if folder else ""
     return f"cannot write{where}: {exc.strerror or printable(str(exc))}"
+
+
+def fault_folder(exc: OSError) -> Path | None:
+    """The folder to name for a fault of the environment met writing a file or folder."""
+    named = exc.filename2 or exc.filename
+    return folder_of(named) if isinstance(named, str) and named else None
 
 
 def folder_of(path: Path | str) -> Path:

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import kinds
-from .build import BUILDERS, cannot_write, folder_of
+from .build import BUILDERS, cannot_write, fault_folder
 from .cache import load_memo
 from .errors import BuildError, DataError, printable, stoppable, stopped_code
 from .memo import Memo
@@ -192,9 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         print("The site was not changed.", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # a full disk, a read-only folder: in schemas/, build/, anywhere
-        named = exc.filename2 or exc.filename
-        folder = folder_of(named) if isinstance(named, str) and named else None
-        print(cannot_write(exc, folder), file=sys.stderr)
+        print(cannot_write(exc, fault_folder(exc)), file=sys.stderr)
         print("The site was not changed.", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM or SIGHUP (``stoppable``)

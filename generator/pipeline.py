@@ -21,7 +21,7 @@ from .errors import DataError, Problem
 from .load import load_all
 from .memo import Memo
 from .model import SiteModel, build_model
-from .render import environment, render_site
+from .render import data_files, environment, render_site
 from .routes import builder_config
 from .schema import SCHEMAS_DIR, out_of_date, write_schemas
 from .search import search_copies
@@ -132,22 +132,31 @@ def _run(
         project = validate(load_all(root, memo=memo), memo)  # load, validate: every problem at once
         site = build_model(project, today)  # the records as the site shows them today
         env = environment(root)
-        pages = render_site(site, env, zensical=builder == "zensical", memo=memo)
+        zensical, later = builder == "zensical", until == "build"  # later: ``data_files``
+        pages = render_site(site, env, zensical=zensical, memo=memo, data=not later)
     outcome = Outcome(project, site, pages, warnings(project, today))
     if until == "check":
         outcome.warnings += out_of_date(root, project.vocabularies)  # the editor's schemas
         return outcome
     with project_lock(root):  # one build or preview of a project writes at a time
         write_schemas(root, project.vocabularies)  # for the editor: term ids as they are now
-        outcome.docs_dir = write_pages(pages, docs, root)
         if until == "generate":
+            outcome.docs_dir = write_pages(pages, docs, root)
             return outcome
         assert site_dir is not None
         searched = write_search_copies(search_copies(pages), root)  # indexed as it is built
+
+        def write_docs() -> Path:
+            """The docs folder, written while search indexes the pages: with the files
+            made from the data that are no pages (``data_files``), made meanwhile too."""
+            pages.update(data_files(site))
+            outcome.docs_dir = write_pages(pages, docs, root)
+            return outcome.docs_dir
+
         outcome.site_dir = build_with(
             builder,
             root,
-            outcome.docs_dir,
+            write_docs,
             searched,
             site_dir,
             today,

@@ -133,9 +133,16 @@ def _ids(html: str) -> frozenset[str]:
 
 
 def render_site(
-    site: SiteModel, env: jinja2.Environment, *, zensical: bool = False, memo: Memo | None = None
+    site: SiteModel,
+    env: jinja2.Environment,
+    *,
+    zensical: bool = False,
+    memo: Memo | None = None,
+    data: bool = True,
 ) -> dict[str, bytes]:
-    """Every file of the docs folder, keyed by its path there.
+    """Every file of the docs folder, keyed by its path there; without ``data``, all but
+    the files made from the data that are no pages (``data_files``: a build makes them
+    while search indexes the pages).
 
     Pages are rendered to HTML first, so that every ``site:`` link can be checked against
     the pages and anchors that really exist; then each is written as markdown a builder
@@ -169,7 +176,7 @@ def render_site(
             jobs.append(_Job(name, "content-page.html", own, item.title, banner, item.description))
         else:
             files[name] = item
-    content_files, kept = files, []  # the parent's files, for the pages' end (``between``)
+    content_files = files
 
     def between(briefs: list[_Body]) -> Callable[[str, _Body], bytes | Problem | None]:
         """Once every page is rendered (``briefs``: each without its HTML), how to write
@@ -178,21 +185,7 @@ def render_site(
         bodies = dict(zip((job.path for job in jobs), briefs, strict=True))
         by_path = {r.path: r for r in table}
         trails = {r.path: _breadcrumbs(r, by_path, bodies) for r in table if r.parent}
-        files = dict(content_files)
-        files[BRAND_CSS] = brand_css(project.site.brand)
-        services: list[models.Service] = list(site.services)
-        api = (services, project.vocabularies, project.site)
-        if memo.want_pages:
-            files.update(api_files(*api))
-        else:  # a check: the API's files are made only if a link leads into them
-            base = project.site.api_base
-            always = [root_path(base), "_redirects", "_headers"]  # and each list's first page:
-            always += [page_path(base, name, 1) for name in API_LISTS]  # an empty one has one
-            files.update(dict.fromkeys(always, b""))  # (their bytes are never read in a check)
-            files = _Files(files, lambda: api_files(*api), (f"{base}/",))
-        files.update(feed_files(site, made=memo.want_pages))
-        files.update(directory_files(site, made=memo.want_pages))
-        kept.append(files)
+        files = _named_files(site, content_files)  # what a link may lead to besides pages
         anchors = {path: body.anchors for path, body in bodies.items()}
         origins = _link_origins(project)
         answers: dict[str, str] = {}  # each target's problem: the same from every page
@@ -238,14 +231,44 @@ def render_site(
     if problems:
         raise DataError(problems)
     if memo.want_pages:
-        pages.update(kept[0])
+        pages.update(content_files)
+        pages[BRAND_CSS] = brand_css(project.site.brand)
+        if data:
+            pages.update(data_files(site))
     return pages
 
 
+def data_files(site: SiteModel) -> dict[str, bytes]:
+    """The files of the docs folder made from the data that are no pages: the open data
+    API's, the feeds and calendars, the directory's filter data."""
+    project = site.project
+    files = api_files(list(site.services), project.vocabularies, project.site)
+    files.update(feed_files(site))
+    files.update(directory_files(site))
+    return files
+
+
+def _named_files(site: SiteModel, content: dict[str, bytes]) -> dict[str, bytes]:
+    """The docs folder's files that are no pages, for the links into them: by their paths
+    only (their bytes are never read), ``data_files`` among them. The API's thousands of
+    files are made if a link leads into the API's folder, and only then (``_Files``)."""
+    settings = site.project.site
+    files = dict.fromkeys([*content, BRAND_CSS], b"")
+    base = settings.api_base
+    always = [root_path(base), "_redirects", "_headers"]  # and each list's first page:
+    always += [page_path(base, name, 1) for name in API_LISTS]  # an empty one has one
+    files.update(dict.fromkeys(always, b""))
+    files.update(feed_files(site, made=False))
+    files.update(directory_files(site, made=False))
+    services: list[models.Service] = list(site.services)
+    vocabularies = site.project.vocabularies
+    return _Files(files, lambda: api_files(services, vocabularies, settings), (f"{base}/",))
+
+
 class _Files(dict[str, bytes]):
-    """The files of the docs folder for a run that only looks for problems: the open data
-    API's files, thousands at a county's size, are made when a link is checked against
-    them (``_link_problem`` asks whether a path is one), not otherwise."""
+    """The docs folder's files that are no pages, by their paths, for the links into them:
+    the open data API's files, thousands at a county's size, are made when a link is
+    checked against them (``_link_problem`` asks whether a path is one), not otherwise."""
 
     def __init__(
         self,
