@@ -31,12 +31,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .memo import Memo
+from .memo import COMPILED, Memo
 from .write import refuse_links
 
 CACHE_DIR = Path("build") / "cache"
 #: The first line of a cache file; a new layout of what is kept gets a new number.
-MAGIC = b"local-offer-cache 1\n"
+MAGIC = b"local-offer-cache 2\n"
 #: The libraries whose versions change what a run makes (a parser's, a converter's output).
 LIBRARIES = ("PyYAML", "Markdown", "Jinja2", "MarkupSafe", "nh3", "pydantic", "pydantic_core")
 _MEMO, _BODIES = "memo.pickle", "bodies.pickle"
@@ -101,6 +101,8 @@ def load_memo(root: Path, *, bodies: bool = True) -> Memo:
     if kept is not None:
         memo.parsed, memo.html, memo.rendered = parsed, kept["html"], kept["rendered"]
         memo.links, memo.held = kept["links"], kept["held"]
+        COMPILED.code.update(kept["templates"])  # checked again by Jinja: name and text
+        memo.compiled = frozenset(kept["templates"])
         memo.bodies = found if isinstance(found, dict) else {}
     return memo
 
@@ -162,14 +164,17 @@ def save_memo(root: Path, memo: Memo) -> None:
     (folder / _PARSED).mkdir(parents=True, exist_ok=True)
     refuse_links(root, "build", (CACHE_DIR / _PARSED).as_posix())
     _save_parsed(root, memo)
-    if not same or memo.changed or not (folder / _MEMO).is_file():
+    compiled = dict(COMPILED.code)
+    if not same or memo.changed or memo.compiled != set(compiled) or not (folder / _MEMO).is_file():
         _save(folder, _MEMO, root, {
             "html": {k: v for k, v in memo.html.items() if k in memo.used_html},
             "rendered": {k: v for k, v in memo.rendered.items() if k in memo.used_rendered},
             "links": {k: v for k, v in memo.links.items() if k in memo.used_bodies},
             "held": {k: v for k, v in memo.held.items() if k in memo.used_held},
+            "templates": compiled,
         })  # fmt: skip
         memo.changed = False  # the cache now holds what the memo holds
+        memo.compiled = frozenset(compiled)
     if memo.want_pages and (
         memo.bodies_changed
         or len(memo.used_bodies) != len(memo.bodies)

@@ -49,6 +49,8 @@ class Compiled(jinja2.BytecodeCache):
             bucket.bytecode_from_string(self.code[bucket.key, bucket.checksum])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        for old in [k for k in self.code if k[0] == bucket.key]:  # an earlier text's
+            del self.code[old]
         self.code[bucket.key, bucket.checksum] = bucket.bytecode_to_string()
 
 
@@ -56,7 +58,8 @@ class Compiled(jinja2.BytecodeCache):
 #: (by checksum) and the same options always give the same code, bytes never changed, so
 #: this remembers a pure function's answers rather than keeping state. Compiling is a
 #: third of a ``check`` of a small project; a preview or a suite of checks compiles each
-#: template once, and again only when its text changes.
+#: template once, and again only when its text changes. The project's cache keeps them
+#: too (``cache``), for the next ``check`` or ``build``.
 COMPILED = Compiled()
 
 
@@ -110,6 +113,8 @@ class Memo:
     #: since the cache was written.
     want_pages: bool = True
     bodies_changed: bool = False
+    #: The compiled templates (``COMPILED``) the project's cache held when it was read.
+    compiled: frozenset[tuple[str, str]] = frozenset()
     #: How ``sanitise.inert`` wrote each line of the pages (``sanitise.Chunks``): a county's
     #: pages repeat most of their lines.
     chunks: Chunks = field(default_factory=lambda: _chunks())

@@ -23,6 +23,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 import generator.cache
@@ -30,6 +31,7 @@ from generator.build import builder_inputs
 from generator.cache import CACHE_DIR, MAGIC, load_memo, made_by
 from generator.cli import main
 from generator.errors import DataError
+from generator.memo import COMPILED
 from generator.pipeline import Outcome, run
 
 from .conftest import ROOT, TODAY, copy_project, write_project
@@ -80,6 +82,33 @@ def test_a_warm_check_reports_each_mistake_as_a_cold_one(
     assert shown(check(root, cache=True)) == cold
     assert shown(check(root, cache=True)) == cold
     assert shown(check(root, cache=False)) == cold
+
+
+def test_a_warm_check_compiles_no_template_the_cache_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next process after an edit renders the edited service's page again with the
+    templates as the cache kept them compiled; a template whose text changed is compiled."""
+    root = write_project(tmp_path)
+    check(root, cache=True)
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(env: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return compile_(env, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    monkeypatch.setattr(COMPILED, "code", {})  # a new process
+    services = data_file(root, "services")
+    services.write_text(services.read_text("utf-8").replace("Advice line", "Help line"), "utf-8")
+    assert b"Help line" in check(root, cache=True).pages["services/advice-line.md"]
+    assert compiled == []
+    theme = root / "theme" / "service.html"
+    theme.parent.mkdir(exist_ok=True)
+    theme.write_text("{% extends 'builtin/service.html' %}", "utf-8")
+    check(root, cache=True)
+    assert compiled == ["service.html"]
 
 
 # --- 2. a cache that cannot be trusted is ignored, then replaced ---------------------------
