@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -71,7 +72,8 @@ def build_with(
     (``links``, by page) lead to them, have their links checked again. Else, and with no
     ``pages`` (the ``--no-cache`` build), every page is made. The caller holds the
     project's lock and has checked ``site_dir`` (``safe_site_dir``). ``meanwhile`` is
-    called while the build waits for the index (the caller keeps its cache then).
+    called once the new site is in place, while the old one is removed (the caller keeps
+    its cache then).
     """
     staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
     try:
@@ -100,14 +102,20 @@ def build_with(
                     f"\n… and {len(broken) - 30} more" if len(broken) > 30 else ""
                 )
                 raise BuildError(f"{len(broken)} problem(s) in the built site:\n{shown}")
-            if meanwhile is not None:
-                meanwhile()
             site_digest = _site_digest(staging) if built else ""  # as it will be swapped in
             indexing.finish()
             os.replace(indexing.out, staging / "pagefind")
-            _swap(staging, site_dir)
-            if built:
-                built.keep(site_digest)
+            old = _swap(staging, site_dir)
+            # The old site is removed (the disk's work) while the cache is kept (a core's).
+            removing = threading.Thread(target=shutil.rmtree, args=(old, True))
+            removing.start()
+            try:
+                if built:
+                    built.keep(site_digest)
+                if meanwhile is not None:
+                    meanwhile()
+            finally:
+                removing.join()
         finally:
             if indexing is not None:
                 indexing.stop()
@@ -488,15 +496,17 @@ def _to_check(
     links: dict[str, tuple[str, ...]] | None,
 ) -> set[str] | None:
     """The pages of an incremental build whose links are checked again: those the builder
-    made again (not links to the old site's files), and those whose ``site:`` links lead to
-    a page that changed. Every page (None) after a full build, or when a page is gone."""
+    made again (not links to the old site's files), and those with a ``site:`` link to an
+    anchor in a page that changed, which may be gone. Every page (None) after a full build,
+    or when a page is gone, which a link may lead to; a link to a page that is still there,
+    and to no anchor in it, leads where it did (a county's service is linked from dozens)."""
     if earlier is None or links is None or set(earlier) - set(built.pages):
         return None
     changed = {page for page, digest in built.pages.items() if earlier.get(page) != digest}
     check = {
         _output(page)
         for page, targets in links.items()
-        if any(target.partition("#")[0] in changed for target in targets)
+        if any("#" in target and target.partition("#")[0] in changed for target in targets)
     }
     before = _html_files(str(site_dir))
     made = _html_files(str(staging))  # a page not made again is the old one's hard link
@@ -588,13 +598,14 @@ def _write_new(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def _swap(new: Path, site_dir: Path) -> None:
-    """Put ``new`` in place of ``site_dir``; the old site exists until the last moment."""
+def _swap(new: Path, site_dir: Path) -> Path:
+    """Put ``new`` in place of ``site_dir``; the old site exists until the last moment.
+    Returns where the old site now is, for the caller to remove."""
     old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(new, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 def _recover(root: Path, site_dir: Path) -> None:

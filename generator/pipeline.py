@@ -83,8 +83,8 @@ def run(
     settled = not cache  # whether the memo is kept, or is not to be
 
     def keep_memo() -> None:
-        """Keep the memo in the cache, once: when the run ends, or sooner, once every page
-        is made (a build keeps it while Pagefind is still indexing)."""
+        """Keep the memo in the cache, once: when the run ends, or sooner (a build keeps it
+        while the old site is removed)."""
         nonlocal settled
         if not settled:
             settled = True

@@ -27,7 +27,7 @@ import jinja2
 import pytest
 
 import generator.cache
-from generator.build import builder_inputs
+from generator.build import Built, _to_check, builder_inputs
 from generator.cache import CACHE_DIR, MAGIC, load_memo, made_by
 from generator.cli import main
 from generator.errors import DataError
@@ -570,6 +570,29 @@ def test_the_builders_inputs_are_what_its_settings_name_but_the_generators_folde
         found = sorted(p.relative_to(root).as_posix() for p in builder_inputs(root))
     assert found == ["database.yml", "mkdocs.yml", "sitewide/hook.py", "theme/main.html"]
     assert walked == ["theme"]
+
+
+def test_an_incremental_build_checks_again_each_link_that_may_have_broken(
+    tmp_path: Path,
+) -> None:
+    """The links of the pages made again, and of the pages with a link to an anchor in a
+    page that changed (the anchor may be gone); not of a page whose links lead to a changed
+    page but to no anchor in it (a county's service is linked from dozens). Every page's
+    when a page is gone."""
+    site, staging = tmp_path / "site", tmp_path / "staging"
+    for name in ("a", "b", "c", "d"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(name, "utf-8")
+        (staging / name).mkdir(parents=True)
+        if name != "d":  # the old page, not made again
+            os.link(site / name / "index.html", staging / name / "index.html")
+    (staging / "d" / "index.html").write_text("d, made again", "utf-8")
+    earlier = {"a.md": "1", "b.md": "1", "c.md": "1", "d.md": "1"}
+    built = Built(tmp_path, site, "made", {**earlier, "d.md": "2"})
+    links = {"a.md": ("b.md", "d.md#part"), "b.md": ("d.md",), "c.md": ("a.md#top",)}
+    assert _to_check(site, staging, earlier, built, links) == {"a/index.html", "d/index.html"}
+    gone = Built(tmp_path, site, "made", {"a.md": "1", "b.md": "1", "d.md": "2"})
+    assert _to_check(site, staging, earlier, gone, links) is None
 
 
 def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path) -> None:
