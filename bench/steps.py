@@ -39,7 +39,7 @@ STEPS: dict[str, list[tuple[Any, str]]] = {
     "load": [(pipeline, "load_all")],
     "validate": [(pipeline, "validate")],
     "model": [(pipeline, "build_model")],
-    "render": [(pipeline, "render_site")],
+    "render": [(pipeline, "render_site"), (pipeline, "data_files")],
     "write": [(pipeline, "write_pages"), (pipeline, "write_search_copies")],
     "builder": [(build, "_run_builder")],
     "headers": [(build, "write_headers")],

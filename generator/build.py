@@ -107,7 +107,7 @@ def build_with(
             os.replace(indexing.out, staging / "pagefind")
             old = _swap(staging, site_dir)
             # The old site is removed (the disk's work) while the cache is kept (a core's).
-            removing = threading.Thread(target=shutil.rmtree, args=(old, True))
+            removing = threading.Thread(target=lambda: shutil.rmtree(old, ignore_errors=True))
             removing.start()
             try:
                 if built:

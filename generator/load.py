@@ -157,7 +157,6 @@ def _label(noun: str, index: int, item: Any) -> str:
 
 
 @functools.cache
-@functools.cache
 def field_models(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None]:
     """For the field ``key`` of ``model``: whether it is a list of records, and the model of
     its records (or of its value, for a field holding one record). Remembered: a county's
