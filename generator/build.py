@@ -30,9 +30,9 @@ import yaml
 from .cache import CACHE_DIR, made_by
 from .errors import BuildError, printable
 from .headers import write_headers
-from .links import broken_links
+from .links import broken_links, ids_in
 from .mend import mend_site
-from .parallel import dies_with_parent
+from .parallel import dies_with_parent, in_two
 from .sanitise import url_of
 from .search import Indexing, reported_os_error
 from .write import PAGES_READY, refuse_links
@@ -56,7 +56,6 @@ def build_with(
     today: date,
     settings: dict[str, object],
     pages: dict[str, bytes] | None = None,
-    links: dict[str, tuple[str, ...]] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Path:
     """Build the docs folder (``write_docs`` writes it, and says where) with ``builder``,
@@ -68,9 +67,9 @@ def build_with(
 
     Given the ``pages`` of the docs folder, the build is incremental when it can be
     (``Built``): the staging folder starts as the site built last, the builder makes again
-    only the pages whose files changed, and only those, and those whose ``site:`` links
-    (``links``, by page) lead to them, have their links checked again. Else, and with no
-    ``pages`` (the ``--no-cache`` build), every page is made. The caller holds the
+    only the pages whose files changed, and only those have their links checked again
+    (``_to_check``). Else, and with no ``pages`` (the ``--no-cache`` build), every page
+    is made. The caller holds the
     project's lock and has checked ``site_dir`` (``safe_site_dir``). ``meanwhile`` is
     called once the new site is in place, while the old one is removed (the caller keeps
     its cache then).
@@ -95,7 +94,7 @@ def build_with(
             if builder == "zensical":  # runs no plugin, so nothing has mended its pages
                 mend_site(staging, theme="zensical")  # its copy of Material
             write_headers(staging)
-            only = _to_check(site_dir, staging, earlier, built, links) if built else None
+            only = _to_check(site_dir, staging, earlier, built) if built else None
             broken = broken_links(staging, only)
             if broken:
                 shown = "\n".join(broken[:30]) + (
@@ -356,11 +355,13 @@ _NOT_INPUTS = ("build", "site", "data", "content", ".git")
 
 
 def builder_inputs(root: Path) -> list[Path]:
-    """The files of the project the builder reads besides the pages, which a build started
-    from the last site (``Built``) or a preview (``plugin.on_pre_build``) must see change:
-    ``mkdocs.yml``, ``theme/``, and every file or folder the settings name by a path in the
-    project (hooks, a config ``INHERIT``ed, which is followed in turn, a folder of
-    snippets), wherever it is."""
+    """The files the builder reads besides the pages, which a build started from the last
+    site (``Built``) or a preview (``plugin.on_pre_build``) must see change: ``mkdocs.yml``,
+    ``theme/``, and every file or folder the settings name by a path (hooks, and the
+    folder of each, whose modules a hook may import; a config ``INHERIT``ed, which is
+    followed in turn; a folder of snippets). A file counts wherever it is (a config shared
+    by several projects, beside them); a folder is walked only in the project (never the
+    project's own folder), and never one the pages come from or go to."""
     found: dict[Path, None] = {}
     configs, read = [root / "mkdocs.yml"], set()
     paths = [root / "theme"]
@@ -377,19 +378,21 @@ def builder_inputs(root: Path) -> list[Path]:
         for text in _texts(settings):
             for base in (config.parent, root):
                 named = base / text
-                if named.suffix in (".yml", ".yaml") and _inside(named, root):
-                    configs.append(named.resolve())
+                if named.suffix in (".yml", ".yaml") and (config_path := _resolved(named)):
+                    configs.append(config_path)
+                elif named.suffix == ".py" and named.is_file():
+                    paths.append(named.parent)  # a hook's folder: the modules it imports
                 paths.append(named)
-    for path in paths:
-        if not _inside(path, root) or path.resolve() == root.resolve():
-            continue
-        if path.resolve().relative_to(root.resolve()).parts[0] in _NOT_INPUTS:
-            continue  # not walked either: the site and the docs folder hold 100,000 files
-        if path.is_dir():
-            found.update(dict.fromkeys(p for p in sorted(path.rglob("*")) if p.is_file()))
+    project = root.resolve()
+    for path in dict.fromkeys(r for p in paths if (r := _resolved(p))):  # each once
+        inside = path.is_relative_to(project)
+        if inside and (path == project or path.relative_to(project).parts[0] in _NOT_INPUTS):
+            continue  # nor walked: the site and the docs folder hold 100,000 files
+        if path.is_dir() and inside:
+            found.update(dict.fromkeys(sorted(p for p in path.rglob("*") if p.is_file())))
         elif path.is_file():
             found[path] = None
-    return [p for p in found if p.relative_to(root).parts[0] not in _NOT_INPUTS]
+    return list(found)
 
 
 def inputs_digest(root: Path) -> bytes:
@@ -397,8 +400,12 @@ def inputs_digest(root: Path) -> bytes:
     a save within the same tick of the clock counts)."""
     digest = hashlib.sha256()
     for path in builder_inputs(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        named = os.path.relpath(path, root.resolve())
+        digest.update(named.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as exc:  # the builder will say what is wrong with it
+            digest.update(f"unreadable: {exc.errno}".encode())
     return digest.digest()
 
 
@@ -433,12 +440,12 @@ def _texts(value: object) -> Iterator[str]:
             yield from _texts(item)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """Whether ``path`` is in the project's folder (not through a link out of it)."""
+def _resolved(path: Path) -> Path | None:
+    """``path`` with every link followed, or None if it cannot be (a loop of links)."""
     try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, ValueError):
-        return False
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
 
 
 def shown_everywhere(settings: dict[str, object], pages: dict[str, bytes]) -> bytes:
@@ -489,29 +496,24 @@ def _site_digest(site_dir: Path) -> str:
 
 
 def _to_check(
-    site_dir: Path,
-    staging: Path,
-    earlier: dict[str, str] | None,
-    built: Built,
-    links: dict[str, tuple[str, ...]] | None,
+    site_dir: Path, staging: Path, earlier: dict[str, str] | None, built: Built
 ) -> set[str] | None:
     """The pages of an incremental build whose links are checked again: those the builder
-    made again (not links to the old site's files), and those with a ``site:`` link to an
-    anchor in a page that changed, which may be gone. Every page (None) after a full build,
-    or when a page is gone, which a link may lead to; a link to a page that is still there,
-    and to no anchor in it, leads where it did (a county's service is linked from dozens)."""
-    if earlier is None or links is None or set(earlier) - set(built.pages):
+    made again (not links to the old site's files). Every page (None) after a full build;
+    when a file is gone, which a link may lead to; and when a page made again lost an id,
+    which a link, however it was written (a theme's own, too), may lead to. A link that
+    led to a file or an anchor that is still there leads where it did."""
+    if earlier is None or set(earlier) - set(built.pages):
         return None
-    changed = {page for page, digest in built.pages.items() if earlier.get(page) != digest}
-    check = {
-        _output(page)
-        for page, targets in links.items()
-        if any("#" in target and target.partition("#")[0] in changed for target in targets)
-    }
     before = _html_files(str(site_dir))
     made = _html_files(str(staging))  # a page not made again is the old one's hard link
-    check.update(page for page, inode in made.items() if before.get(page) != inode)
-    return check
+    remade = sorted(page for page, inode in made.items() if before.get(page) != inode)
+    again = [page for page in remade if page in before]
+
+    def lost(page: str) -> bool:
+        return not ids_in(site_dir / page) <= ids_in(staging / page)
+
+    return None if any(in_two(again, lost)) else set(remade)
 
 
 def _html_files(folder: str) -> dict[str, int]:

@@ -67,8 +67,7 @@ def _read(html: str) -> _Page:
         page.feed(html)
         return page
     tree = LexborHTMLParser(html)
-    page.ids = {node.attributes["id"] or "" for node in tree.css("[id]")}
-    page.ids |= {node.attributes["name"] or "" for node in tree.css("a[name]")}
+    page.ids = _ids(tree)
     for node in tree.root.traverse() if tree.root else ():
         if node.tag and node.tag[0].isalpha():  # not a comment (-comment) or the doctype
             attrs = [(name.lower(), value) for name, value in node.attributes.items()]
@@ -82,6 +81,16 @@ def _read(html: str) -> _Page:
             if value is not None:
                 page.links.append(value)
     return page
+
+
+def ids_in(page: Path) -> set[str]:
+    """The ids of the built page ``page`` that a link's ``#anchor`` may lead to."""
+    return _ids(LexborHTMLParser(page.read_text(encoding="utf-8", errors="replace")))
+
+
+def _ids(tree: LexborHTMLParser) -> set[str]:
+    ids = {node.attributes["id"] or "" for node in tree.css("[id]")}
+    return ids | {node.attributes["name"] or "" for node in tree.css("a[name]")}
 
 
 def broken_links(site: Path, only: set[str] | None = None) -> list[str]:

@@ -48,10 +48,11 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _ODD_BREAKS = {0x2028: " ", 0x2029: " ", 0x85: " "}
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 #: Characters no published text may hold, however they were typed (raw, or as YAML escapes
-#: such as "\0"): control characters, which Python-Markdown uses for its own placeholders,
-#: and the bidirectional overrides and isolates that make text read differently from what it
-#: is ("Trojan Source").
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]")
+#: such as "\0"): control characters, which Python-Markdown uses for its own placeholders;
+#: the bidirectional overrides and isolates that make text read differently from what it
+#: is ("Trojan Source"); and U+FFFE and U+FFFF, which are no characters at all, and which
+#: no XML file (the feeds, the sitemap) may hold.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd-\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 Loc = tuple[str | int, ...]
@@ -578,6 +579,8 @@ def _to_python(
 def forbidden_message(char: str) -> str:
     if char == "\ufffd":
         return "contains a broken character (U+FFFD, or half of one written as \\uD8xx)"
+    if char in "\ufffe\uffff":
+        return f"contains U+{ord(char):04X}, which is not a character; delete it"
     what = "a control character" if ord(char) < 0x2000 else "a text-direction override"
     return f"contains {what} (U+{ord(char):04X}) that cannot be published; delete it"
 

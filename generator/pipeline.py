@@ -162,7 +162,6 @@ def _run(
             today,
             builder_config(site),
             pages if incremental else None,  # with the cache: only what changed is built
-            {path: targets for (path, _), (_, targets) in memo.links.items()},
             keep_memo,
         )
     return outcome

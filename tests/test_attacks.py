@@ -492,6 +492,19 @@ def test_characters_that_hide_or_disguise_text_are_refused_however_typed(
     ]
 
 
+@pytest.mark.parametrize("code", ["FFFE", "FFFF"])
+def test_a_noncharacter_is_refused_where_it_is_typed(tmp_path: Path, code: str) -> None:
+    """U+FFFE and U+FFFF are no characters, and no XML file (the updates' feeds) may hold
+    one: a check that let one pass would promise a build that then failed."""
+    root = write_project(tmp_path)
+    path = root / "data" / "services.yaml"
+    path.write_text(path.read_text().replace("name: Advice line", f'name: "Advice\\u{code}"'))
+    assert check(root) == [
+        "data/services.yaml:3: services[0].name (the 1st service, id advice-line): contains"
+        f" U+{code}, which is not a character; delete it"
+    ]
+
+
 def test_a_direction_override_in_a_web_address_is_refused(tmp_path: Path) -> None:
     root = write_project(tmp_path)
     path = root / "data" / "services.yaml"

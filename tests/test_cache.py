@@ -27,10 +27,10 @@ import jinja2
 import pytest
 
 import generator.cache
-from generator.build import Built, _to_check, builder_inputs
+from generator.build import Built, _to_check, builder_inputs, inputs_digest
 from generator.cache import CACHE_DIR, MAGIC, load_memo, made_by
 from generator.cli import main
-from generator.errors import DataError
+from generator.errors import BuildError, DataError
 from generator.memo import COMPILED
 from generator.pipeline import Outcome, run
 
@@ -551,48 +551,85 @@ def test_the_builders_inputs_are_what_its_settings_name_but_the_generators_folde
     tmp_path: Path,
 ) -> None:
     """``builder_inputs`` leaves out only the folders the pages come from or go to, by
-    their names, not every folder whose name begins the same way (``sitewide/``)."""
-    root = tmp_path
-    (root / "theme").mkdir()
+    their names, not every folder whose name begins the same way (``sitewide/``). A file
+    counts wherever it is (a config shared by several projects, and what it names); a
+    folder outside the project is not walked."""
+    root = tmp_path / "project"
+    (root / "theme").mkdir(parents=True)
     (root / "theme" / "main.html").write_text("{% extends 'base.html' %}", "utf-8")
     (root / "mkdocs.yml").write_text(
         "docs_dir: build/docs\nsite_dir: site\nhooks:\n  - sitewide/hook.py\n"
         "  - content/hook.py\nINHERIT: database.yml\n", "utf-8"
     )  # fmt: skip
-    for name in ("sitewide/hook.py", "content/hook.py", "database.yml", "site/index.html",
-                 "build/docs/index.md", "unnamed.py"):  # fmt: skip
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text("x", "utf-8")
+    (root / "database.yml").write_text("INHERIT: ../shared.yml\n", "utf-8")
+    (tmp_path / "shared.yml").write_text("hooks: [shared_hook.py]\nx: ..\n", "utf-8")
+    for name in ("project/sitewide/hook.py", "project/sitewide/helper.py",
+                 "project/content/hook.py", "shared_hook.py",
+                 "project/site/index.html", "project/build/docs/index.md",
+                 "project/unnamed.py", "elsewhere.py"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
     walked: list[str] = []  # the site and the docs folder hold 100,000 files: not walked
     rglob = Path.rglob
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Path, "rglob", lambda p, *a: walked.append(p.name) or rglob(p, *a))
-        found = sorted(p.relative_to(root).as_posix() for p in builder_inputs(root))
-    assert found == ["database.yml", "mkdocs.yml", "sitewide/hook.py", "theme/main.html"]
-    assert walked == ["theme"]
+        found = sorted(os.path.relpath(p, root) for p in builder_inputs(root))
+    assert found == [
+        "../shared.yml", "../shared_hook.py", "database.yml", "mkdocs.yml",
+        "sitewide/helper.py", "sitewide/hook.py", "theme/main.html",
+    ]  # fmt: skip
+    assert walked == ["theme", "sitewide"]  # a hook's folder: the modules it imports
+    before = inputs_digest(root)
+    (tmp_path / "shared.yml").write_text("hooks: [shared_hook.py]\nextra: {a: 1}\n", "utf-8")
+    assert inputs_digest(root) != before
 
 
 def test_an_incremental_build_checks_again_each_link_that_may_have_broken(
     tmp_path: Path,
 ) -> None:
-    """The links of the pages made again, and of the pages with a link to an anchor in a
-    page that changed (the anchor may be gone); not of a page whose links lead to a changed
-    page but to no anchor in it (a county's service is linked from dozens). Every page's
-    when a page is gone."""
+    """The links of the pages made again; every page's when a page made again lost an id
+    (a link to it may be written anywhere, by a theme too) or a file is gone. A link to a
+    file or an anchor that is still there leads where it did."""
     site, staging = tmp_path / "site", tmp_path / "staging"
-    for name in ("a", "b", "c", "d"):
+    for name in ("a", "b", "c"):
         (site / name).mkdir(parents=True)
-        (site / name / "index.html").write_text(name, "utf-8")
+        (site / name / "index.html").write_text(f'<p id="{name}">{name}</p>', "utf-8")
         (staging / name).mkdir(parents=True)
-        if name != "d":  # the old page, not made again
+        if name != "c":  # the old page, not made again
             os.link(site / name / "index.html", staging / name / "index.html")
-    (staging / "d" / "index.html").write_text("d, made again", "utf-8")
-    earlier = {"a.md": "1", "b.md": "1", "c.md": "1", "d.md": "1"}
-    built = Built(tmp_path, site, "made", {**earlier, "d.md": "2"})
-    links = {"a.md": ("b.md", "d.md#part"), "b.md": ("d.md",), "c.md": ("a.md#top",)}
-    assert _to_check(site, staging, earlier, built, links) == {"a/index.html", "d/index.html"}
-    gone = Built(tmp_path, site, "made", {"a.md": "1", "b.md": "1", "d.md": "2"})
-    assert _to_check(site, staging, earlier, gone, links) is None
+    (staging / "d").mkdir()
+    (staging / "d" / "index.html").write_text('<p id="d">new</p>', "utf-8")
+    earlier = {"a.md": "1", "b.md": "1", "c.md": "1"}
+    built = Built(tmp_path, site, "made", {**earlier, "c.md": "2", "d.md": "1"})
+    remade = staging / "c" / "index.html"
+    remade.write_text('<h2 id="more">More</h2><p id="c">c, made again</p>', "utf-8")
+    assert _to_check(site, staging, earlier, built) == {"c/index.html", "d/index.html"}
+    remade.write_text('<p id="other">c, its id gone</p>', "utf-8")
+    assert _to_check(site, staging, earlier, built) is None
+    remade.write_text('<p id="c">c</p>', "utf-8")
+    gone = Built(tmp_path, site, "made", {"a.md": "1", "c.md": "2", "d.md": "1"})
+    assert _to_check(site, staging, earlier, gone) is None
+
+
+def test_an_incremental_build_fails_as_a_clean_one_on_a_themes_link_to_a_gone_anchor(
+    tmp_path: Path,
+) -> None:
+    """A theme's template links to a section of a content page by its address, not as a
+    ``site:`` link; the section's heading is renamed: the built site's link check finds the
+    link broken after an incremental build, as after a clean one."""
+    root = buildable(tmp_path)
+    page = root / "content" / "docs-page.md"
+    page.write_text(page.read_text("utf-8") + "\n## Details\n\nMore.\n", "utf-8")
+    (root / "theme" / "service.html").write_text(
+        "{% extends 'builtin/service.html' %}\n{% block who %}"
+        '<p><a href="../../docs-page/#details">Details</a></p>{{ super() }}{% endblock %}\n',
+        "utf-8",
+    )
+    site = build(root, tmp_path / "site", cache=True)
+    page.write_text(page.read_text("utf-8").replace("## Details", "## More details"), "utf-8")
+    for cache, folder in ((True, site), (False, tmp_path / "clean")):
+        with pytest.raises(BuildError, match="points to a missing anchor '#details'"):
+            build(root, folder, cache=cache)
 
 
 def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path) -> None:
