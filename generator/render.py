@@ -618,6 +618,8 @@ def _link_problem(target: str, anchors: dict[str, frozenset[str]], files: dict[s
     path, fragment = unquote(path), unquote(fragment)
     if path in files and not fragment:
         return ""
+    if path not in anchors and path in files:
+        return f"link to '{target}': {path} is a file, not a page: it has no section '#{fragment}'"
     if path not in anchors:
         return f"link to '{target}': there is no page or file {path} in the site"
     if fragment and fragment not in anchors[path]:

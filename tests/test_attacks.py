@@ -524,6 +524,7 @@ def test_a_direction_override_in_a_web_address_is_refused(tmp_path: Path) -> Non
     ("description", "message"),
     [
         ("[leaflet](leaflet.pdf)", "link to 'leaflet.pdf': there is no page or file"),
+        ("[news](updates.xml#top)", "link to 'updates.xml#top': updates.xml is a file, not a page"),
         ("[x](#faq)", "link '#faq' goes to a place on the page, but this text appears"),
         ("[x](../../etc/passwd)", "link '../../etc/passwd' leads outside the site"),
     ],
