@@ -126,53 +126,52 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = getattr(args, "root", Path.cwd()).resolve()
     try:
-        today = getattr(args, "today", None) or today_from_env()
-        if args.command == "new":  # asks, prints and says "nothing was added" itself
-            return new_command(root, args.kind, args.set, args.file, today)
-        elif args.command == "report":
-            from .report import write_report, year_of
+        with stoppable():  # SIGTERM, SIGHUP as Ctrl-C: a build's builder and Pagefind ended
+            today = getattr(args, "today", None) or today_from_env()
+            if args.command == "new":  # asks, prints and says "nothing was added" itself
+                return new_command(root, args.kind, args.set, args.file, today)
+            elif args.command == "report":
+                from .report import write_report, year_of
 
-            written = write_report(root, year_of(args.year, today), today, args.out)
-            print(f"ok: the {args.year.strip()} report written to {written}")
-        elif args.command == "import-oruk":  # prints its report and its own errors
-            from .importer import command as import_command
+                written = write_report(root, year_of(args.year, today), today, args.out)
+                print(f"ok: the {args.year.strip()} report written to {written}")
+            elif args.command == "import-oruk":  # prints its report and its own errors
+                from .importer import command as import_command
 
-            return import_command(
-                root, args.source, theirs=args.theirs, ours=args.ours, mapping=args.mapping
-            )
-        elif args.command == "check":
-            # templates and page names too; only what changed since the last run (cache)
-            with stoppable():
+                return import_command(
+                    root, args.source, theirs=args.theirs, ours=args.ours, mapping=args.mapping
+                )
+            elif args.command == "check":
+                # templates and page names too; only what changed since the last run (cache)
                 outcome = run(root, today, until="check", cache=not args.no_cache, pages=False)
-            found = outcome.warnings
-            for problem in found:
-                print(problem, file=sys.stderr)
-            table = coverage_table(outcome.project.coverage) if args.coverage else []
-            if found and args.strict:
-                print(f"{_count(found, 'warning')}; --strict fails on warnings.", file=sys.stderr)
-                _print(table)
-                return 1
-            print(
-                f"ok: {len(outcome.project.services)} services and every other record are valid"
-                + (f", with {_count(found, 'warning')}" if found else "")
-            )
-            _print(table)  # after the usual check: gaps are information, not a failure
-        elif args.command == "generate":
-            with stoppable():
-                outcome = run(root, today, until="generate")
-            _warn(outcome.warnings)
-            print("ok: pages written to build/docs")
-        else:
-            # --strict: its check's work used again; the cache: the last run's too
-            memo = load_memo(root) if not args.no_cache else Memo(across_runs=args.strict)
-            if args.strict:  # warnings stop the build before anything is written
-                found = run(root, today, until="check", memo=memo).warnings
-                if found:
-                    _warn(found)
-                    print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
-                          "nothing was built.", file=sys.stderr)  # fmt: skip
+                found = outcome.warnings
+                for problem in found:
+                    print(problem, file=sys.stderr)
+                table = coverage_table(outcome.project.coverage) if args.coverage else []
+                if found and args.strict:
+                    strict = f"{_count(found, 'warning')}; --strict fails on warnings."
+                    print(strict, file=sys.stderr)
+                    _print(table)
                     return 1
-            with stoppable():  # SIGTERM as Ctrl-C: the builder and Pagefind ended too
+                print(
+                    f"ok: {len(outcome.project.services)} services and every other record are valid"
+                    + (f", with {_count(found, 'warning')}" if found else "")
+                )
+                _print(table)  # after the usual check: gaps are information, not a failure
+            elif args.command == "generate":
+                outcome = run(root, today, until="generate")
+                _warn(outcome.warnings)
+                print("ok: pages written to build/docs")
+            else:
+                # --strict: its check's work used again; the cache: the last run's too
+                memo = load_memo(root) if not args.no_cache else Memo(across_runs=args.strict)
+                if args.strict:  # warnings stop the build before anything is written
+                    found = run(root, today, until="check", memo=memo).warnings
+                    if found:
+                        _warn(found)
+                        print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
+                              "nothing was built.", file=sys.stderr)  # fmt: skip
+                        return 1
                 outcome = run(
                     root,
                     today,
@@ -181,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                     memo=memo,
                     cache=not args.no_cache,
                 )
-            _warn(outcome.warnings)
-            print(f"ok: site built into {outcome.site_dir}")
+                _warn(outcome.warnings)
+                print(f"ok: site built into {outcome.site_dir}")
     except DataError as exc:
         print(exc, file=sys.stderr)
         print(f"{_count(exc.problems, 'problem')} found; nothing was built.", file=sys.stderr)

@@ -167,10 +167,7 @@ class Digests:
     def _long(self, value: tuple[object, ...]) -> bytes:
         """A long tuple's digest, worked out once a run: a tuple cannot change, and what it
         holds is a record, which a run does not change either (``_object``). Many pages read
-        the same list of records (``SiteModel.similar_reads``)."""
-        known = self.known.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
+        the same list of records (``SiteModel.similar_reads``): ``_feed`` finds it there."""
         hasher = hashlib.blake2b(digest_size=16)
         hasher.update(f"[{len(value)}".encode())
         for item in value:
@@ -181,9 +178,7 @@ class Digests:
         return found
 
     def _object(self, value: Any) -> bytes:
-        known = self.known.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
+        """A record's digest, worked out once a run (``_feed`` finds it in ``known``)."""
         hasher = hashlib.blake2b(digest_size=16)
         hasher.update(f"{type(value).__module__}.{type(value).__qualname__}(".encode())
         if isinstance(value, BaseModel):
