@@ -646,6 +646,93 @@ def test_an_incremental_build_leaves_no_folder_of_a_deleted_page(tmp_path: Path)
     assert "services/advice-line" not in folders
 
 
+def describe_clinic(root: Path, words: str) -> None:
+    """The stammering clinic's description, as ``words``: a one-record edit."""
+    services = data_file(root, "services")
+    head, clinic = services.read_text(encoding="utf-8").split("  - id: stammering-clinic\n")
+    clinic = re.sub(r"(?m)^    description: .*$", f"    description: {words}", clinic, count=1)
+    services.write_text(f"{head}  - id: stammering-clinic\n{clinic}", "utf-8")
+
+
+def test_an_incremental_build_starts_from_the_site_it_replaced_kept_as_a_spare(
+    tmp_path: Path,
+) -> None:
+    """After an incremental build the old site is kept beside the new one (its files hard
+    links to the new site's, but the few made again): the next incremental build sets it
+    right and builds in it, so its folder becomes the site. After a full build there is
+    none: it would share no file with the site."""
+    root = buildable(tmp_path)
+    site = tmp_path / "site"
+    spare = tmp_path / ".site.spare"
+    build(root, site, cache=True)
+    assert not spare.exists()  # the first build: nothing to keep
+    describe_clinic(root, "Small groups for children who stammer.")
+    build(root, site, cache=True)
+    assert spare.is_dir()
+    shared = inodes(spare).items() & inodes(site).items()
+    assert len(shared) > len(inodes(site)) // 2
+    assert not (spare / "pagefind").exists() and not (spare / "_headers").exists()
+    folder = spare.stat().st_ino
+    describe_clinic(root, "Groups where children who stammer practise talking.")
+    build(root, site, cache=True)
+    assert site.stat().st_ino == folder  # the spare became the site
+    assert b"practise talking" in (site / "services/stammering-clinic/index.html").read_bytes()
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+    assert spare.is_dir()
+    build(root, site, cache=False)  # a full build: nothing kept, the spare removed
+    assert not spare.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_whatever_the_spare_holds_only_the_sites_own_files_reach_the_next_build(
+    tmp_path: Path,
+) -> None:
+    """A spare folder changed since it was kept (a file removed, added, replaced; a folder
+    where a file was; links to files and folders elsewhere) is set right, or not used:
+    the site built from it is the clean build, and nothing a link in it leads to is
+    touched."""
+    root = buildable(tmp_path)
+    site = tmp_path / "site"
+    spare = tmp_path / ".site.spare"
+    build(root, site, cache=True)
+    describe_clinic(root, "Small groups for children who stammer.")
+    build(root, site, cache=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_bytes(b"not the site's")
+    (spare / "docs-page" / "index.html").unlink()
+    (spare / "extra.html").write_bytes(b"<p>planted</p>")
+    (spare / "extra-folder" / "deep").mkdir(parents=True)
+    (spare / "extra-folder" / "deep" / "x.css").write_bytes(b"x")
+    page = spare / "privacy" / "index.html"
+    page.unlink()
+    page.write_bytes(b"<p>a new file of the same name</p>")
+    (spare / "404.html").unlink()
+    (spare / "404.html").mkdir()
+    (spare / "services" / "advice-line" / "index.html").unlink()
+    (spare / "services" / "advice-line" / "index.html").symlink_to(outside / "keep.txt")
+    (spare / "linked").symlink_to(outside, target_is_directory=True)
+    folder = spare.stat().st_ino
+    describe_clinic(root, "Groups where children who stammer practise talking.")
+    build(root, site, cache=True)
+    assert site.stat().st_ino == folder  # set right and used, not passed over
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+    assert [p.name for p in outside.iterdir()] == ["keep.txt"]
+    assert (outside / "keep.txt").read_bytes() == b"not the site's"
+
+    # a spare that is a link to a folder is never used, nor anything in it removed
+    build(root, site, cache=True)
+    describe_clinic(root, "Small groups for children who stammer.")
+    build(root, site, cache=True)
+    shutil.rmtree(spare)
+    spare.symlink_to(outside, target_is_directory=True)
+    describe_clinic(root, "Groups where children who stammer practise talking.")
+    build(root, site, cache=True)
+    assert not site.is_symlink() and site.stat().st_ino != outside.stat().st_ino
+    assert_same_site(site, build(root, tmp_path / "clean-2", cache=False))
+    assert [p.name for p in outside.iterdir()] == ["keep.txt"]
+
+
 def test_a_site_restored_from_a_hosts_cache_still_builds_incrementally(tmp_path: Path) -> None:
     """CI keeps ``build/`` and ``site/`` in its host's cache, which gives back new files of
     the same names and bytes: the next build still starts from them, and equals a clean one;

@@ -17,7 +17,7 @@ from generator.links import broken_links
 from generator.pipeline import build_site
 
 from .conftest import TODAY, copy_project
-from .test_build import site_hash
+from .test_build import leftovers, site_hash
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def debris(project: Path) -> list[str]:
-    names = [p.name for p in project.iterdir() if p.name.startswith((".site", ".zensical"))]
-    return sorted(names + [p.name for p in (project / "build").glob("zensical-site-*")])
+    names = [p.name for p in project.iterdir() if p.name.startswith(".zensical")]
+    return sorted(
+        [
+            *names,
+            *leftovers(project),
+            *(p.name for p in (project / "build").glob("zensical-site-*")),
+        ]
+    )
 
 
 def test_a_build_killed_midway_leaves_the_site_and_the_next_build_tidies_up(built: Path) -> None:
