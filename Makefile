@@ -76,7 +76,7 @@ chromium:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf site build/site-* build/docs/*
+	rm -rf site .site.spare build/site-* build/docs/*
 
 ## Speed and size figures at 100, 1,000 and 5,000 services; writes BENCHMARKS.md (about 10 min).
 bench: $(VENV)/.test
