@@ -152,17 +152,12 @@ class _Text(HTMLParser):
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and immutable in and out, as ``_uuid5``
-@functools.lru_cache(maxsize=65_536)
 def plain_text(html: str, site_url: str | None = None) -> str:
     """Clean HTML as plain text: no tags, entities decoded, a line break after each list
     item and a blank line after each paragraph; a link as its words, followed by its
     address in brackets if it is a web, mail or phone address (or a page of the site and
     ``site_url`` is known). Nothing is added that a markdown or HTML reader would act on
-    beyond what the words themselves hold.
-
-    Remembered, as ``_uuid5``: a pure function of text, which a build asks twice of each
-    service's description (its page's JSON-LD, then the open data), 5,000 times at a
-    county's size."""
+    beyond what the words themselves hold."""
     reader = _Text(site_url)
     if not plain(html, reader):  # anything unusual: the standard library's parser
         reader = _Text(site_url)
