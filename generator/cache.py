@@ -39,10 +39,15 @@ CACHE_DIR = Path("build") / "cache"
 MAGIC = b"local-offer-cache 2\n"
 #: The libraries whose versions change what a run makes (a parser's, a converter's output).
 LIBRARIES = ("PyYAML", "Markdown", "Jinja2", "MarkupSafe", "nh3", "pydantic", "pydantic_core")
-_MEMO, _BODIES = "memo.pickle", "bodies.pickle"
+_MEMO = "memo.pickle"
 #: Each data file's parse, a file of its own in this folder (named by ``_parsed_name``):
 #: a one-record edit rewrites that one, not the parse of every file (most of the cache).
 _PARSED = "parsed"
+#: The pages' bodies, in this folder, shared among ``_SHARDS`` files by their pages'
+#: paths (``_shard_name``): 150 MB at a county's size, which a one-record edit rewrote
+#: whole at the end of every build; now the few files that hold the pages made again.
+_BODIES = "bodies"
+_SHARDS = 64
 
 
 @cache
@@ -93,7 +98,7 @@ def load_memo(root: Path, *, bodies: bool = True) -> Memo:
     try:
         refuse_links(root, "build", CACHE_DIR.as_posix())
         kept = _load(folder, _MEMO, root)
-        found = _load(folder, _BODIES, root) if kept is not None and bodies else None
+        found = _load_bodies(root) if kept is not None and bodies else None
         parsed = _load_parsed(root) if kept is not None else {}
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError):
         kept = found = None  # unreadable: a cold run, and a new cache after it
@@ -119,6 +124,26 @@ def _load_parsed(root: Path) -> dict[tuple[str, int], Any]:
             if isinstance(entry, tuple) and len(entry) == 2 and path.name == _parsed_name(entry[0]):
                 found[entry[0]] = entry[1]
     return found
+
+
+def _load_bodies(root: Path) -> dict[tuple[str, bool], Any]:
+    """The pages' bodies the last run kept; a file of them that is not this project's own,
+    or not whole, is left out (its pages' bodies made again)."""
+    folder = root / CACHE_DIR
+    refuse_links(root, "build", (CACHE_DIR / _BODIES).as_posix())
+    found: dict[tuple[str, bool], Any] = {}
+    with suppress(FileNotFoundError, NotADirectoryError):
+        for path in sorted((folder / _BODIES).glob("*.pickle")):
+            part = _load(folder, f"{_BODIES}/{path.name}", root)
+            if isinstance(part, dict):
+                found.update(part)
+    return found
+
+
+def _shard_name(key: tuple[str, bool]) -> str:
+    """The name of the cache file that holds the body of the page ``key``."""
+    number = hashlib.blake2b(repr(key).encode(), digest_size=2).digest()[0] % _SHARDS
+    return f"{number:02d}.pickle"
 
 
 def _parsed_name(key: tuple[str, int]) -> str:
@@ -153,8 +178,8 @@ def save_memo(root: Path, memo: Memo) -> None:
     """Keep what this run used (and only that: entries of files and pages that are gone,
     and of texts since changed, are dropped) for the next run; atomically, so a run killed
     midway leaves the old cache or the new one, never half of one. The pages' bodies, most
-    of it, are a file of their own, written only by a run that puts pages together
-    (``Memo.want_pages``) and only when one changed."""
+    of it, are files of their own, written only by a run that puts pages together
+    (``Memo.want_pages``), and only those that hold a body made again (``_save_bodies``)."""
     refuse_links(root, "build", CACHE_DIR.as_posix())
     folder = root / CACHE_DIR
     same = (len(memo.used_html), len(memo.used_rendered)) == (
@@ -175,14 +200,31 @@ def save_memo(root: Path, memo: Memo) -> None:
         })  # fmt: skip
         memo.changed = False  # the cache now holds what the memo holds
         memo.compiled = frozenset(compiled)
-    if memo.want_pages and (
-        memo.bodies_changed
-        or len(memo.used_bodies) != len(memo.bodies)
-        or not (folder / _BODIES).is_file()
-    ):
-        kept_bodies = {k: memo.bodies[k] for k in memo.used_bodies if k in memo.bodies}
-        _save(folder, _BODIES, root, kept_bodies)
-        memo.bodies_changed = False
+    if memo.want_pages:
+        _save_bodies(root, memo)
+
+
+def _save_bodies(root: Path, memo: Memo) -> None:
+    """Keep the bodies of the pages this run put together: each file of them that holds
+    a body made (again) since the cache was written, or held one no longer used, written
+    again; the others left as they are."""
+    folder = root / CACHE_DIR
+    (folder / _BODIES).mkdir(exist_ok=True)
+    refuse_links(root, "build", (CACHE_DIR / _BODIES).as_posix())
+    shards: dict[str, dict[tuple[str, bool], Any]] = {}
+    for key in memo.used_bodies:
+        if key in memo.bodies:
+            shards.setdefault(_shard_name(key), {})[key] = memo.bodies[key]
+    dropped = [key for key in memo.bodies if key not in memo.used_bodies]
+    stale = {_shard_name(key) for key in [*memo.bodies_new, *dropped]}
+    for path in (folder / _BODIES).glob("*.pickle"):  # not another run's file being written
+        if path.name not in shards:
+            path.unlink(missing_ok=True)
+    for name, part in shards.items():
+        if name in stale or not (folder / _BODIES / name).is_file():
+            _save(folder, f"{_BODIES}/{name}", root, part)
+    memo.bodies_new.clear()
+    (folder / "bodies.pickle").unlink(missing_ok=True)  # where they were kept before
 
 
 def _save_parsed(root: Path, memo: Memo) -> None:

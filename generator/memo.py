@@ -109,10 +109,10 @@ class Memo:
     changed: bool = False
     #: Whether the run puts the pages together (every run but a ``check`` from the command
     #: line, which only looks for problems): only then are pages' bodies needed and kept
-    #: (``bodies``, the cache's largest part, a file of its own); and whether one was added
-    #: since the cache was written.
+    #: (``bodies``, the cache's largest part, files of their own); and the keys of those
+    #: made (again) since the cache was written: the files of bodies it writes again.
     want_pages: bool = True
-    bodies_changed: bool = False
+    bodies_new: set[tuple[str, bool]] = field(default_factory=set)
     #: The compiled templates (``COMPILED``) the project's cache held when it was read.
     compiled: frozenset[tuple[str, str]] = frozenset()
     #: How ``sanitise.inert`` wrote each line of the pages (``sanitise.Chunks``): a county's

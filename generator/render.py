@@ -539,7 +539,7 @@ def _inert(
     memo.changed = True
     if memo.want_pages:
         memo.bodies[key] = (digest, written)
-        memo.bodies_changed = True
+        memo.bodies_new.add(key)
     return written
 
 

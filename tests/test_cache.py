@@ -733,6 +733,41 @@ def test_whatever_the_spare_holds_only_the_sites_own_files_reach_the_next_build(
     assert [p.name for p in outside.iterdir()] == ["keep.txt"]
 
 
+def test_a_build_after_an_edit_writes_again_only_the_bodies_of_the_pages_made_again(
+    tmp_path: Path,
+) -> None:
+    """The pages' bodies, most of the cache, are kept in files each holding some pages:
+    a build after a one-record edit writes again only those that hold a page made again,
+    and the next run finds every page's body. A file of them this project's runs did not
+    sign is never unpickled: its pages' bodies are made again, and the site is the same."""
+    root = buildable(tmp_path)
+    site = build(root, tmp_path / "site", cache=True)
+    folder = root / CACHE_DIR / "bodies"
+    before = {p.name: p.stat().st_ino for p in folder.glob("*.pickle")}
+    assert len(before) > 16
+    describe_clinic(root, "Small groups for children who stammer.")
+    build(root, site, cache=True)
+    after = {p.name: p.stat().st_ino for p in folder.glob("*.pickle")}
+    assert sorted(after) == sorted(before)
+    written = [name for name in after if after[name] != before[name]]
+    clinic = ("services/stammering-clinic.md", False)
+    assert generator.cache._shard_name(clinic) in written
+    assert 0 < len(written) < len(before) // 2
+    pages = [p for p in (root / "build" / "docs").rglob("*.md")]
+    assert len(load_memo(root).bodies) == len(pages)
+
+    created = tmp_path / "pwned"
+    name = generator.cache._shard_name(clinic)
+    planted = forged(root, pickle.dumps({clinic: (b"", Planted(created))}))
+    (folder / name).write_bytes(planted["signed-with-another-key"])
+    assert clinic not in load_memo(root).bodies and not created.exists()
+    describe_clinic(root, "Groups where children who stammer practise talking.")
+    build(root, site, cache=True)
+    assert not created.exists()
+    assert clinic in load_memo(root).bodies  # replaced by this project's own
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+
+
 def test_a_site_restored_from_a_hosts_cache_still_builds_incrementally(tmp_path: Path) -> None:
     """CI keeps ``build/`` and ``site/`` in its host's cache, which gives back new files of
     the same names and bytes: the next build still starts from them, and equals a clean one;

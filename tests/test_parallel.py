@@ -58,7 +58,7 @@ def test_two_processes_make_the_pages_and_memo_one_makes(
     assert both == alone
     for name in KEPT:
         assert getattr(both_memo, name) == getattr(alone_memo, name), name
-    assert both_memo.changed and both_memo.bodies_changed
+    assert both_memo.changed and both_memo.bodies_new == set(both_memo.bodies)
 
 
 def test_two_processes_report_the_problems_one_reports(
