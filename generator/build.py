@@ -16,6 +16,7 @@ import importlib.util
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -111,6 +112,7 @@ def build_with(
             site_digest = _site_digest(staging) if built else ""  # as it will be swapped in
             indexing.finish()
             os.replace(indexing.out, staging / "pagefind")
+            forget_site(root, site_dir, keeping=bool(built))
             old = _swap(staging, site_dir)
             gone = _set_aside(old, spare, keep=earlier is not None)
             # What is not kept is removed (the disk's work) while the cache is kept (a core's).
@@ -298,7 +300,8 @@ class Built:
     footer: ``settings``), the day and the site folder (the one built last: ``_site_digest``)
     must all be as they were; only the pages may differ. Kept, after a
     build, in ``build/cache/site.json``; a record that is missing, unreadable or of
-    another shape means a clean build.
+    another shape means a clean build. It is removed before any build replaces the site
+    it describes (``forget_site``), and written again after one that keeps it.
     """
 
     root: Path
@@ -349,13 +352,37 @@ class Built:
     def keep(self, site: str) -> None:
         """Record what the site now in place (``site``, its ``_site_digest``) was built
         from, for the next build."""
-        record = {"made": self.made, "site": site, "pages": self.pages}
+        record: dict[str, object] = {"made": self.made, "site": site, "pages": self.pages}
+        record["folder"] = str(self.site_dir)  # the site it describes (``forget_site``)
         folder = self.root / CACHE_DIR
         refuse_links(self.root, "build", CACHE_DIR.as_posix())
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{_SITE_RECORD}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(record), encoding="utf-8")
         os.replace(tmp, folder / _SITE_RECORD)
+
+
+def forget_site(root: Path, site_dir: Path, *, keeping: bool) -> None:
+    """Remove the record of what the site in ``site_dir`` was built from (``Built``),
+    before a build replaces that site: else a later build could start from a site it does
+    not describe (one a ``--no-cache`` or Zensical build made, which keep none, with the
+    same names and sizes). A build that keeps a record (``keeping``) removes whatever
+    record there is, and writes its own once its site is in place; one that keeps none
+    leaves the record of another site folder. Raises ``OSError`` or ``BuildError`` if it
+    cannot: the caller has replaced nothing yet."""
+    path = root / CACHE_DIR / _SITE_RECORD
+    if not keeping:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError):
+            record = None  # unreadable: removed
+        folder = record.get("folder") if isinstance(record, dict) else None
+        if isinstance(folder, str) and folder != str(site_dir):
+            return  # another site folder's
+    refuse_links(root, "build", CACHE_DIR.as_posix())
+    path.unlink(missing_ok=True)
 
 
 #: Folders of a project whose files reach the builder through the pages, or are its output.
@@ -565,8 +592,10 @@ def _stage_from(
     that are gone; from the ``spare`` where it can be (``_twin``). Then the docs folder's
     files are dated so that the builder's ``--dirty`` makes again exactly those that
     changed: a new date for each, the oldest for the rest."""
-    if _twin(site_dir, spare):
-        staging.rmdir()  # made empty to find a folder that cannot be written, at once
+    # A new folder's mode (made empty to find a folder that cannot be written, at once).
+    mode = stat.S_IMODE(staging.stat().st_mode)
+    if _twin(site_dir, spare, mode):
+        staging.rmdir()
         os.replace(spare, staging)
     else:
         _link_tree(str(site_dir), str(staging), REMADE)
@@ -583,17 +612,18 @@ def _stage_from(
         os.utime(docs / page, (stamp, stamp))
 
 
-def _twin(site_dir: Path, spare: Path) -> bool:
+def _twin(site_dir: Path, spare: Path, mode: int) -> bool:
     """Make ``spare`` hold a hard link to each file of ``site_dir`` (but ``REMADE``) and
-    nothing else, as ``_link_tree`` would make it; False, with it left for ``_set_aside``
-    to remove, where there is none to start from or it would take as long.
+    nothing else, in folders of ``mode`` (a new folder's), as ``_link_tree`` would make it;
+    False, with it left for ``_set_aside`` to remove, where there is none to start from or
+    it would take as long.
 
     The spare is the site this one replaced (``_set_aside``): its files are hard links to
     the site's but those the last build made again. A file is kept where the spare's entry
     at the same path is the very file the site holds (the same inode, from the folders'
     listings); every other entry is removed as itself (a link is never followed), and the
     site's file linked in its place. So what the spare held, whatever it was, cannot reach
-    the new site: only the site's own files can."""
+    the new site: only the site's own files can, in folders as a clean build makes them."""
     if spare.is_symlink() or not spare.is_dir():
         return False
     try:
@@ -612,6 +642,10 @@ def _twin(site_dir: Path, spare: Path) -> bool:
                 os.mkdir(there)
             else:
                 os.link(os.path.join(site_dir, path), there, follow_symlinks=False)
+        kept = [os.path.join(spare, p) for p in want if want[p] == _FOLDER == have.get(p)]
+        for folder in [str(spare), *kept]:  # those made just now have the mode already
+            if stat.S_IMODE(os.lstat(folder).st_mode) != mode:
+                os.chmod(folder, mode)
     except OSError:
         return False  # left half set right: removed, and the staging folder linked afresh
     return True

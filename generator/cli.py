@@ -123,7 +123,10 @@ def _day(value: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command ``argv`` (None: this process's own, which ends with it: its runs are
+    ``one_shot``, their objects never scanned for cycles once made)."""
     args = _parser().parse_args(argv)
+    one_shot = argv is None
     root = getattr(args, "root", Path.cwd()).resolve()
     try:
         with stoppable():  # SIGTERM, SIGHUP as Ctrl-C: a build's builder and Pagefind ended
@@ -143,7 +146,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
             elif args.command == "check":
                 # templates and page names too; only what changed since the last run (cache)
-                outcome = run(root, today, until="check", cache=not args.no_cache, pages=False)
+                cache = not args.no_cache
+                outcome = run(
+                    root, today, until="check", cache=cache, pages=False, one_shot=one_shot
+                )
                 found = outcome.warnings
                 for problem in found:
                     print(problem, file=sys.stderr)
@@ -159,14 +165,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 _print(table)  # after the usual check: gaps are information, not a failure
             elif args.command == "generate":
-                outcome = run(root, today, until="generate")
+                outcome = run(root, today, until="generate", one_shot=one_shot)
                 _warn(outcome.warnings)
                 print("ok: pages written to build/docs")
             else:
                 # --strict: its check's work used again; the cache: the last run's too
                 memo = load_memo(root) if not args.no_cache else Memo(across_runs=args.strict)
                 if args.strict:  # warnings stop the build before anything is written
-                    found = run(root, today, until="check", memo=memo).warnings
+                    found = run(root, today, until="check", memo=memo, one_shot=one_shot).warnings
                     if found:
                         _warn(found)
                         print(f"{_count(found, 'warning')}; --strict fails on warnings, so "
@@ -179,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                     site_dir=args.site_dir,
                     memo=memo,
                     cache=not args.no_cache,
+                    one_shot=one_shot,
                 )
                 _warn(outcome.warnings)
                 print(f"ok: site built into {outcome.site_dir}")

@@ -712,11 +712,16 @@ def test_whatever_the_spare_holds_only_the_sites_own_files_reach_the_next_build(
     (spare / "services" / "advice-line" / "index.html").unlink()
     (spare / "services" / "advice-line" / "index.html").symlink_to(outside / "keep.txt")
     (spare / "linked").symlink_to(outside, target_is_directory=True)
+    os.chmod(spare / "services", 0o700)  # a folder's mode, and the spare's own
+    os.chmod(spare, 0o700)
     folder = spare.stat().st_ino
     describe_clinic(root, "Groups where children who stammer practise talking.")
     build(root, site, cache=True)
     assert site.stat().st_ino == folder  # set right and used, not passed over
-    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+    clean = build(root, tmp_path / "clean", cache=False)
+    assert_same_site(site, clean)
+    for name in ("", "services"):
+        assert (site / name).stat().st_mode == (clean / name).stat().st_mode, name
     assert [p.name for p in outside.iterdir()] == ["keep.txt"]
     assert (outside / "keep.txt").read_bytes() == b"not the site's"
 
@@ -765,6 +770,49 @@ def test_a_build_after_an_edit_writes_again_only_the_bodies_of_the_pages_made_ag
     build(root, site, cache=True)
     assert not created.exists()
     assert clinic in load_memo(root).bodies  # replaced by this project's own
+    assert_same_site(site, build(root, tmp_path / "clean", cache=False))
+
+
+def test_a_cache_that_cannot_be_kept_does_not_fail_the_build_whose_site_is_in_place(
+    tmp_path: Path,
+) -> None:
+    """The cache is kept once the new site is in place: a link planted in ``build/cache/``
+    (not read: the last cache is gone) is refused there, never written through, and the
+    build still succeeds, with the next one cold."""
+    root = buildable(tmp_path)
+    site = build(root, tmp_path / "site", cache=True)
+    owned = tmp_path / "owned"
+    owned.mkdir()
+    (owned / "00.pickle").write_bytes(b"mine")
+    (root / MEMO).unlink()
+    shutil.rmtree(root / CACHE_DIR / "bodies")
+    (root / CACHE_DIR / "bodies").symlink_to(owned, target_is_directory=True)
+    describe_clinic(root, "Small groups for children who stammer.")
+    build(root, site, cache=True)
+    assert b"Small groups" in (site / "services/stammering-clinic/index.html").read_bytes()
+    assert sorted(p.name for p in owned.iterdir()) == ["00.pickle"]
+    assert (owned / "00.pickle").read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("then", ["no-cache", "another folder"])
+def test_a_build_that_keeps_no_record_leaves_none_of_the_site_it_replaced(
+    tmp_path: Path, then: str
+) -> None:
+    """A ``--no-cache`` build into the site folder replaces the site the record describes
+    and keeps no record of its own: so the record goes, and the next build is a full one,
+    though the site's files have the names and sizes it recorded (an edit of the same
+    length, undone). A ``--no-cache`` build into another folder leaves the record be."""
+    root = buildable(tmp_path)
+    site = build(root, tmp_path / "site", cache=True)
+    record = root / CACHE_DIR / "site.json"
+    untouched = (site / "docs-page" / "index.html").stat().st_ino
+    describe_clinic(root, "Therapy for children who stutter.")  # as long as the first
+    build(root, site if then == "no-cache" else tmp_path / "other", cache=False)
+    assert record.is_file() == (then == "another folder")
+    describe_clinic(root, "Therapy for children who stammer.")
+    build(root, site, cache=True)
+    incremental = (site / "docs-page" / "index.html").stat().st_ino == untouched
+    assert incremental == (then == "another folder")
     assert_same_site(site, build(root, tmp_path / "clean", cache=False))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.pipeline import run
 
-from .conftest import MINIMAL, copy_project, write_project
+from .conftest import MINIMAL, TODAY, copy_project, write_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -215,3 +217,19 @@ def test_build_strict_builds_nothing_when_there_is_a_warning(
     err = capsys.readouterr().err
     assert err.endswith("1 warning; --strict fails on warnings, so nothing was built.\n")
     assert not site.exists()
+
+
+def test_only_the_processs_own_command_freezes_what_its_run_made(tmp_path: Path) -> None:
+    """The command line's run (the process ends with it) freezes the objects it made, so
+    the collector never scans them again; a run in a process that runs on (a preview, the
+    tests, ``main`` given its arguments) does not, or every cycle it made would stay."""
+    root = write_project(tmp_path)
+    gc.unfreeze()
+    try:
+        run(root, TODAY, until="check")
+        assert main(["check", "--root", str(root), "--today", TODAY.isoformat()]) == 0
+        assert gc.get_freeze_count() == 0
+        run(root, TODAY, until="check", one_shot=True)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()  # this process runs on
