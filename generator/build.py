@@ -524,9 +524,10 @@ def _site_digest(site_dir: Path) -> str:
     makes whole again (``REMADE``: the search index) is left out, so the digest of a
     staging folder before its index is in is the site's once it is swapped in."""
     digest = hashlib.sha256((site_dir / "index.html").read_bytes())
-    for path, entry in _files_in(str(site_dir), leave=REMADE):
-        size = entry.stat(follow_symlinks=False).st_size
-        digest.update(f"{path}\0{size}\n".encode())
+    for path, entry in _entries(str(site_dir), leave=REMADE):
+        if not entry.is_dir(follow_symlinks=False):
+            size = entry.stat(follow_symlinks=False).st_size
+            digest.update(f"{path}\0{size}\n".encode())
     return digest.hexdigest()
 
 
@@ -554,24 +555,29 @@ def _to_check(
 def _html_files(folder: str) -> dict[str, int]:
     """Each HTML file under ``folder``, by its path there, and its inode: what the folder's
     listing says, with no file's status read (thousands of them at a county's size)."""
-    return {path: entry.inode() for path, entry in _files_in(folder) if path.endswith(".html")}
+    return {
+        path: entry.inode()
+        for path, entry in _entries(folder)
+        if path.endswith(".html") and not entry.is_dir(follow_symlinks=False)
+    }
 
 
-def _files_in(
-    folder: str, prefix: str = "", leave: tuple[str, ...] = ()
+def _entries(
+    folder: str, leave: tuple[str, ...] = (), prefix: str = ""
 ) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Each file under ``folder`` (but those named in ``leave``, at its top), by its path
-    there, with its listing's entry, in the order of their names: text paths and
-    ``scandir``, for the 23,000 files of a county's site."""
+    """Each entry under ``folder`` (but those named in ``leave``, at its top), a folder
+    before what it holds, a link as itself, by its path there, with its listing's entry,
+    in the order of their names: text paths and ``scandir``, for the 23,000 files of a
+    county's site."""
     with os.scandir(folder) as found:
         entries = sorted(found, key=lambda entry: entry.name)
     for entry in entries:
         if entry.name in leave:
             continue
+        path = prefix + entry.name
+        yield path, entry
         if entry.is_dir(follow_symlinks=False):
-            yield from _files_in(entry.path, f"{prefix}{entry.name}/")
-        else:
-            yield prefix + entry.name, entry
+            yield from _entries(entry.path, prefix=f"{path}/")
 
 
 def _output(page: str) -> str:
@@ -627,8 +633,7 @@ def _twin(site_dir: Path, spare: Path, mode: int) -> bool:
     if spare.is_symlink() or not spare.is_dir():
         return False
     try:
-        want = dict(_tree(str(site_dir), REMADE))
-        have = dict(_tree(str(spare)))
+        want, have = _inodes(str(site_dir), REMADE), _inodes(str(spare))
         wrong = [path for path, entry in have.items() if want.get(path) != entry]
         lacking = [path for path, entry in want.items() if have.get(path) != entry]
         if len(wrong) + len(lacking) > len(want) // 2:
@@ -651,24 +656,17 @@ def _twin(site_dir: Path, spare: Path, mode: int) -> bool:
     return True
 
 
-#: What ``_tree`` gives for a folder: no file's inode is 0.
+#: What ``_inodes`` gives for a folder: no file's inode is 0.
 _FOLDER = 0
 
 
-def _tree(folder: str, leave: tuple[str, ...] = (), prefix: str = "") -> Iterator[tuple[str, int]]:
-    """Each entry under ``folder`` (but those named in ``leave``, at its top) by its path
-    there: a file (or a link, as itself) with its inode, a folder with ``_FOLDER``."""
-    with os.scandir(folder) as found:
-        entries = list(found)
-    for entry in entries:
-        if entry.name in leave:
-            continue
-        path = prefix + entry.name
-        if entry.is_dir(follow_symlinks=False):
-            yield path, _FOLDER
-            yield from _tree(entry.path, prefix=path + "/")
-        else:
-            yield path, entry.inode()
+def _inodes(folder: str, leave: tuple[str, ...] = ()) -> dict[str, int]:
+    """Each entry under ``folder`` (``_entries``) by its path there: a file (or a link, as
+    itself) with its inode, a folder with ``_FOLDER``."""
+    return {
+        path: _FOLDER if entry.is_dir(follow_symlinks=False) else entry.inode()
+        for path, entry in _entries(folder, leave)
+    }
 
 
 def _set_aside(old: Path, spare: Path, *, keep: bool) -> list[Path]:
@@ -706,18 +704,13 @@ def _remove(*paths: Path) -> None:
 
 def _link_tree(source: str, target: str, leave: tuple[str, ...] = ()) -> None:
     """Make the empty folder ``target`` hold a hard link to each file under ``source`` (but
-    those named in ``leave``, at its top), in folders of the same names: with text paths
-    and the listing's own entries, for the 23,000 files of a county's site."""
-    with os.scandir(source) as entries:
-        for entry in entries:
-            if entry.name in leave:
-                continue
-            there = os.path.join(target, entry.name)
-            if entry.is_dir(follow_symlinks=False):
-                os.mkdir(there)
-                _link_tree(entry.path, there)
-            else:
-                os.link(entry.path, there, follow_symlinks=False)
+    those named in ``leave``, at its top), in folders of the same names (``_entries``)."""
+    for path, entry in _entries(source, leave):
+        there = os.path.join(target, path)
+        if entry.is_dir(follow_symlinks=False):
+            os.mkdir(there)
+        else:
+            os.link(entry.path, there, follow_symlinks=False)
 
 
 def _yaml(settings: dict[str, object]) -> bytes:
@@ -757,15 +750,11 @@ def _recover(root: Path, site_dir: Path) -> None:
     leftovers = sorted(site_dir.parent.glob(f".{site_dir.name}.old-*"))
     if leftovers and not site_dir.exists():
         os.replace(leftovers.pop(), site_dir)
-    for path in [
+    _remove(  # each as itself: nothing is deleted through a link
         *leftovers,
         *site_dir.parent.glob(f".{site_dir.name}.building-*"),
         *site_dir.parent.glob(f".{site_dir.name}.spare.removing-*"),
         *(root / "build").glob("zensical-site-*"),
-    ]:
-        if path.is_symlink():  # removed as itself: nothing is deleted through a link
-            path.unlink()
-        else:
-            shutil.rmtree(path, ignore_errors=True)
+    )
     for path in [*root.glob(".local-offer-*.yml"), *root.glob(".zensical-*.yml")]:
         path.unlink(missing_ok=True)

@@ -26,6 +26,7 @@ import os
 import pickle
 import secrets
 import sys
+from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -115,29 +116,33 @@ def load_memo(root: Path, *, bodies: bool = True) -> Memo:
 def _load_parsed(root: Path) -> dict[tuple[str, int], Any]:
     """The data files' parses the last run kept, each by its file and line offset; a file
     of them that is not this project's own, or not whole, is left out (parsed again)."""
-    folder = root / CACHE_DIR
-    refuse_links(root, "build", (CACHE_DIR / _PARSED).as_posix())
     found: dict[tuple[str, int], Any] = {}
-    with suppress(FileNotFoundError, NotADirectoryError):
-        for path in sorted((folder / _PARSED).glob("*.pickle")):
-            entry = _load(folder, f"{_PARSED}/{path.name}", root)
-            if isinstance(entry, tuple) and len(entry) == 2 and path.name == _parsed_name(entry[0]):
-                found[entry[0]] = entry[1]
+    for name, entry in _load_folder(root, _PARSED):
+        if isinstance(entry, tuple) and len(entry) == 2 and name == _parsed_name(entry[0]):
+            found[entry[0]] = entry[1]
     return found
 
 
 def _load_bodies(root: Path) -> dict[tuple[str, bool], Any]:
     """The pages' bodies the last run kept; a file of them that is not this project's own,
     or not whole, is left out (its pages' bodies made again)."""
-    folder = root / CACHE_DIR
-    refuse_links(root, "build", (CACHE_DIR / _BODIES).as_posix())
     found: dict[tuple[str, bool], Any] = {}
-    with suppress(FileNotFoundError, NotADirectoryError):
-        for path in sorted((folder / _BODIES).glob("*.pickle")):
-            part = _load(folder, f"{_BODIES}/{path.name}", root)
-            if isinstance(part, dict):
-                found.update(part)
+    for _, part in _load_folder(root, _BODIES):
+        if isinstance(part, dict):
+            found.update(part)
     return found
+
+
+def _load_folder(root: Path, name: str) -> Iterator[tuple[str, Any]]:
+    """What each file of the cache's folder ``name`` holds, by the file's name, for the
+    files that are this project's own and whole (``_load``)."""
+    refuse_links(root, "build", (CACHE_DIR / name).as_posix())
+    folder = root / CACHE_DIR
+    with suppress(FileNotFoundError, NotADirectoryError):
+        for path in sorted((folder / name).glob("*.pickle")):
+            kept = _load(folder, f"{name}/{path.name}", root)
+            if kept is not None:
+                yield path.name, kept
 
 
 def _shard_name(key: tuple[str, bool]) -> str:
@@ -186,8 +191,6 @@ def save_memo(root: Path, memo: Memo) -> None:
         len(memo.html),
         len(memo.rendered),
     ) and (len(memo.used_bodies), len(memo.used_held)) == (len(memo.links), len(memo.held))
-    (folder / _PARSED).mkdir(parents=True, exist_ok=True)
-    refuse_links(root, "build", (CACHE_DIR / _PARSED).as_posix())
     _save_parsed(root, memo)
     compiled = dict(COMPILED.code)
     if not same or memo.changed or memo.compiled != set(compiled) or not (folder / _MEMO).is_file():
@@ -208,37 +211,37 @@ def _save_bodies(root: Path, memo: Memo) -> None:
     """Keep the bodies of the pages this run put together: each file of them that holds
     a body made (again) since the cache was written, or held one no longer used, written
     again; the others left as they are."""
-    folder = root / CACHE_DIR
-    (folder / _BODIES).mkdir(exist_ok=True)
-    refuse_links(root, "build", (CACHE_DIR / _BODIES).as_posix())
     shards: dict[str, dict[tuple[str, bool], Any]] = {}
     for key in memo.used_bodies:
         if key in memo.bodies:
             shards.setdefault(_shard_name(key), {})[key] = memo.bodies[key]
     dropped = [key for key in memo.bodies if key not in memo.used_bodies]
-    stale = {_shard_name(key) for key in [*memo.bodies_new, *dropped]}
-    for path in (folder / _BODIES).glob("*.pickle"):  # not another run's file being written
-        if path.name not in shards:
-            path.unlink(missing_ok=True)
-    for name, part in shards.items():
-        if name in stale or not (folder / _BODIES / name).is_file():
-            _save(folder, f"{_BODIES}/{name}", root, part)
+    _save_folder(root, _BODIES, shards, {_shard_name(k) for k in [*memo.bodies_new, *dropped]})
     memo.bodies_new.clear()
-    (folder / "bodies.pickle").unlink(missing_ok=True)  # where they were kept before
+    (root / CACHE_DIR / "bodies.pickle").unlink(missing_ok=True)  # where they were kept before
 
 
 def _save_parsed(root: Path, memo: Memo) -> None:
     """Keep the parse of each data file this run read that is not kept yet (a file parsed
     again), and drop those of files since changed or gone."""
-    folder = root / CACHE_DIR
-    wanted = {_parsed_name(key): key for key in memo.used_parsed if key in memo.parsed}
-    for path in (folder / _PARSED).glob("*.pickle"):  # not another run's file being written
-        if path.name not in wanted:
-            path.unlink(missing_ok=True)
-    for name, key in wanted.items():
-        if key in memo.parsed_new or not (folder / _PARSED / name).is_file():
-            _save(folder, f"{_PARSED}/{name}", root, (key, memo.parsed[key]))
+    kept = {_parsed_name(k): (k, memo.parsed[k]) for k in memo.used_parsed if k in memo.parsed}
+    _save_folder(root, _PARSED, kept, {_parsed_name(key) for key in memo.parsed_new})
     memo.parsed_new.clear()
+
+
+def _save_folder(root: Path, name: str, files: Mapping[str, object], stale: set[str]) -> None:
+    """Make the cache's folder ``name`` hold ``files`` (what each holds, by its name):
+    those named in ``stale`` or missing written (again), the others left as they are, and
+    any other file of it removed."""
+    folder = root / CACHE_DIR / name
+    folder.mkdir(parents=True, exist_ok=True)
+    refuse_links(root, "build", (CACHE_DIR / name).as_posix())
+    for path in folder.glob("*.pickle"):  # not another run's file being written
+        if path.name not in files:
+            path.unlink(missing_ok=True)
+    for file, kept in files.items():
+        if file in stale or not (folder / file).is_file():
+            _save(root / CACHE_DIR, f"{name}/{file}", root, kept)
 
 
 def _save(folder: Path, name: str, root: Path, kept: object) -> None:
