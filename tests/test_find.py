@@ -387,6 +387,15 @@ def test_county_first_search_transfers_at_most_300_kb(browser: Browser, county_u
     assert sum(fetched.values()) <= 300 * 1024, fetched
 
 
+def test_no_page_declares_a_sort_order_for_search(sample_site: Path) -> None:
+    """The search page ranks what Pagefind finds itself and asks it for no sort order, so
+    no page declares one: Pagefind would put every page's number in the index's metadata,
+    which every first search fetches (13 KB of its 52 KB at 5,000 services)."""
+    pages = [p.read_bytes() for p in sorted(sample_site.glob("**/index.html"))]
+    assert any(b"data-pagefind-meta" in page for page in pages)  # the cards' facts are there
+    assert not [page for page in pages if b"data-pagefind-sort" in page]
+
+
 def test_county_filters_and_ranking(browser: Browser, county_url: str, county_root: Path) -> None:
     services = services_of(county_root)
     context = browser.new_context(viewport=PHONE)
