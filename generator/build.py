@@ -96,13 +96,14 @@ def build_with(
                 raise BuildError(cannot_write(exc, fault_folder(exc))) from None
             built = pages and Built.of(root, builder, site_dir, today, docs, settings, pages)
             earlier = built.earlier() if built else None
+            site = None  # the entries of the site built last, when the build starts from it
             if built and earlier is not None:
-                _stage_from(site_dir, staging, earlier, built, docs, spare)
+                site = _stage_from(site_dir, staging, earlier, built, docs, spare)
             _run_builder(builder, root, staging, today, docs, settings, dirty=earlier is not None)
             if builder == "zensical":  # runs no plugin, so nothing has mended its pages
                 mend_site(staging, theme="zensical")  # its copy of Material
             write_headers(staging)
-            only = _to_check(site_dir, staging, earlier, built) if built else None
+            only = _to_check(site_dir, site, staging, earlier, built) if built else None
             broken = broken_links(staging, only)
             if broken:
                 shown = "\n".join(broken[:30]) + (
@@ -532,19 +533,23 @@ def _site_digest(site_dir: Path) -> str:
 
 
 def _to_check(
-    site_dir: Path, staging: Path, earlier: dict[str, str] | None, built: Built
+    site_dir: Path,
+    site: dict[str, int] | None,
+    staging: Path,
+    earlier: dict[str, str] | None,
+    built: Built,
 ) -> set[str] | None:
     """The pages of an incremental build whose links are checked again: those the builder
-    made again (not links to the old site's files). Every page (None) after a full build;
+    made again (not links to the old site's files; ``site``: each entry of ``site_dir`` by
+    its path, with its inode, as ``_stage_from`` listed it). Every page (None) after a full build;
     when a file is gone, which a link may lead to; and when a page made again lost an id,
     which a link, however it was written (a theme's own, too), may lead to. A link that
     led to a file or an anchor that is still there leads where it did."""
-    if earlier is None or set(earlier) - set(built.pages):
+    if earlier is None or site is None or set(earlier) - set(built.pages):
         return None
-    before = _html_files(str(site_dir))
     made = _html_files(str(staging))  # a page not made again is the old one's hard link
-    remade = sorted(page for page, inode in made.items() if before.get(page) != inode)
-    again = [page for page in remade if page in before]
+    remade = sorted(page for page, inode in made.items() if site.get(page) != inode)
+    again = [page for page in remade if page in site]
 
     def lost(page: str) -> bool:
         return not ids_in(site_dir / page) <= ids_in(staging / page)
@@ -592,19 +597,21 @@ def _stage_from(
     built: Built,
     docs: Path,
     spare: Path,
-) -> None:
+) -> dict[str, int]:
     """Start ``staging`` as the site built last: each of its files a hard link (the search
     index and ``_headers``, made again whole, left out), less what became of docs files
     that are gone; from the ``spare`` where it can be (``_twin``). Then the docs folder's
     files are dated so that the builder's ``--dirty`` makes again exactly those that
-    changed: a new date for each, the oldest for the rest."""
+    changed: a new date for each, the oldest for the rest. Returns the site's entries as
+    listed (``_inodes``), once for the staging and the links to check (``_to_check``)."""
+    site = _inodes(str(site_dir), REMADE)
     # A new folder's mode (made empty to find a folder that cannot be written, at once).
     mode = stat.S_IMODE(staging.stat().st_mode)
-    if _twin(site_dir, spare, mode):
+    if _twin(site, site_dir, spare, mode):
         staging.rmdir()
         os.replace(spare, staging)
     else:
-        _link_tree(str(site_dir), str(staging), REMADE)
+        _link_tree(site, str(site_dir), str(staging))
     for gone in set(earlier) - set(built.pages):
         path = staging / _output(gone)
         path.unlink(missing_ok=True)
@@ -616,13 +623,14 @@ def _stage_from(
     for page, digest in built.pages.items():
         stamp = 1.0 if earlier.get(page) == digest else now
         os.utime(docs / page, (stamp, stamp))
+    return site
 
 
-def _twin(site_dir: Path, spare: Path, mode: int) -> bool:
-    """Make ``spare`` hold a hard link to each file of ``site_dir`` (but ``REMADE``) and
-    nothing else, in folders of ``mode`` (a new folder's), as ``_link_tree`` would make it;
-    False, with it left for ``_set_aside`` to remove, where there is none to start from or
-    it would take as long.
+def _twin(want: dict[str, int], site_dir: Path, spare: Path, mode: int) -> bool:
+    """Make ``spare`` hold a hard link to each file of ``site_dir`` (``want``: its entries
+    but ``REMADE``, ``_inodes``) and nothing else, in folders of ``mode`` (a new folder's),
+    as ``_link_tree`` would make it; False, with it left for ``_set_aside`` to remove,
+    where there is none to start from or it would take as long.
 
     The spare is the site this one replaced (``_set_aside``): its files are hard links to
     the site's but those the last build made again. A file is kept where the spare's entry
@@ -633,7 +641,7 @@ def _twin(site_dir: Path, spare: Path, mode: int) -> bool:
     if spare.is_symlink() or not spare.is_dir():
         return False
     try:
-        want, have = _inodes(str(site_dir), REMADE), _inodes(str(spare))
+        have = _inodes(str(spare))
         wrong = [path for path, entry in have.items() if want.get(path) != entry]
         lacking = [path for path, entry in want.items() if have.get(path) != entry]
         if len(wrong) + len(lacking) > len(want) // 2:
@@ -702,15 +710,16 @@ def _remove(*paths: Path) -> None:
             pass  # a leftover: the next build removes it (``_recover``) or links afresh
 
 
-def _link_tree(source: str, target: str, leave: tuple[str, ...] = ()) -> None:
-    """Make the empty folder ``target`` hold a hard link to each file under ``source`` (but
-    those named in ``leave``, at its top), in folders of the same names (``_entries``)."""
-    for path, entry in _entries(source, leave):
+def _link_tree(entries: dict[str, int], source: str, target: str) -> None:
+    """Make the empty folder ``target`` hold a hard link to each file of ``source`` that
+    ``entries`` lists (``_inodes``, a folder before what it holds), in folders of the same
+    names."""
+    for path, inode in entries.items():
         there = os.path.join(target, path)
-        if entry.is_dir(follow_symlinks=False):
+        if inode == _FOLDER:
             os.mkdir(there)
         else:
-            os.link(entry.path, there, follow_symlinks=False)
+            os.link(os.path.join(source, path), there, follow_symlinks=False)
 
 
 def _yaml(settings: dict[str, object]) -> bytes:

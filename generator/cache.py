@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .memo import COMPILED, Memo
+from .memo import COMPILED, Memo, no_cycle_collection
 from .write import refuse_links
 
 CACHE_DIR = Path("build") / "cache"
@@ -92,6 +92,7 @@ def _key(folder: Path) -> bytes:
     return key
 
 
+@no_cycle_collection()  # millions of objects unpickled, next to no cycles
 def load_memo(root: Path, *, bodies: bool = True) -> Memo:
     """The memo the last run left, or a new one if there is none that can be trusted;
     with the pages' bodies only if asked (a run that puts no page together needs none)."""

@@ -11,6 +11,9 @@ keep theirs in the project's cache (``cache``), for the next run.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -61,6 +64,39 @@ class Compiled(jinja2.BytecodeCache):
 #: template once, and again only when its text changes. The project's cache keeps them
 #: too (``cache``), for the next ``check`` or ``build``.
 COMPILED = Compiled()
+
+
+@contextmanager
+def no_cycle_collection(*, freeze: bool = False) -> Iterator[None]:
+    """Python's cycle collector off while the project's cache is read (``cache.load_memo``,
+    whoever calls it: ``pipeline.run``, or the command line's build, which reads it for
+    its ``--strict`` check too) and while records are read and pages made
+    (``pipeline.run``).
+
+    Those steps make millions of objects that live until the pages are written and form
+    next to no cycles, so each collection re-scans them all for nothing: a fifth of
+    ``check`` at 5,000 services (16.0 s with it, 13.0 s without, 3 MB more memory), and
+    half the reading of the cache (0.37 to 0.46 s with it, 0.18 to 0.21 s without). The
+    switch is the process's, so it is turned back as it was when the step ends, however it
+    ends; a preview's search indexing, in another thread meanwhile, only collects later.
+
+    With ``freeze``, for a process that ends with the run (``pipeline.run``'s
+    ``one_shot``), every object then alive (the cache read before, too) is frozen
+    (``gc.freeze``), never scanned again: else the first collection once the collector is
+    back on scans them all, 0.1 to 0.15 s of a ``check`` at 5,000 services, and of a
+    build before search can start. They are freed as ever once no longer used, but a
+    cycle among them would stay until the process ends: a process that runs on (a
+    preview, the tests) would keep 2 MB a run of the sample.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 @dataclass(eq=False)

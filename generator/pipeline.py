@@ -7,9 +7,8 @@ line (``cli``) and the MkDocs plugin (``plugin``) only call ``run``.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from .build import build_with, safe_site_dir
 from .cache import load_memo, save_memo
 from .errors import BuildError, DataError, Problem
 from .load import load_all
-from .memo import Memo
+from .memo import Memo, no_cycle_collection
 from .model import SiteModel, build_model
 from .render import data_files, environment, render_site
 from .routes import builder_config
@@ -73,12 +72,11 @@ def run(
     left in ``build/cache/`` (``cache``), kept there again for the next. A ``check`` with
     ``pages=False`` only looks for problems: its outcome holds no pages. ``one_shot``: the
     process ends soon after (the command line's), so what the run made is never scanned
-    for cycles again (``_no_cycle_collection``).
+    for cycles again (``memo.no_cycle_collection``).
     """
     root = root.resolve()
     if cache and memo is None:
-        with _no_cycle_collection(freeze=one_shot):  # as many objects as the run makes
-            memo = load_memo(root, bodies=pages or until != "check")
+        memo = load_memo(root, bodies=pages or until != "check")
     memo = memo or Memo()
     used_sets = (memo.used_parsed, memo.used_html, memo.used_bodies, memo.used_rendered)
     for used in (*used_sets, memo.used_held):
@@ -136,7 +134,7 @@ def _run(
     if until == "build":  # refuse an unsafe site folder before doing any work
         refuse_links(root, "site")
         site_dir = safe_site_dir(root, site_dir)
-    with _no_cycle_collection(freeze=one_shot):
+    with no_cycle_collection(freeze=one_shot):
         project = validate(load_all(root, memo=memo), memo)  # load, validate: every problem at once
         site = build_model(project, today)  # the records as the site shows them today
         env = environment(root)
@@ -173,36 +171,6 @@ def _run(
             keep_memo,
         )
     return outcome
-
-
-@contextmanager
-def _no_cycle_collection(*, freeze: bool) -> Iterator[None]:
-    """Python's cycle collector off while the cache is read, records are read and pages
-    made.
-
-    Those steps make millions of objects that live until the pages are written and form
-    next to no cycles, so each collection re-scans them all for nothing: a fifth of
-    ``check`` at 5,000 services (16.0 s with it, 13.0 s without, 3 MB more memory), and
-    half the reading of the cache (0.37 to 0.46 s with it, 0.18 to 0.21 s without). The
-    switch is the process's, so it is turned back as it was when the run ends, however it
-    ends; a preview's search indexing, in another thread meanwhile, only collects later.
-
-    With ``freeze``, for a process that ends with the run (``run``'s ``one_shot``), they
-    are then frozen (``gc.freeze``), never scanned again: else the first collection once
-    the collector is back on scans them all, 0.1 to 0.15 s of a ``check`` at 5,000
-    services, and of a build before search can start. They are freed as ever once no
-    longer used, but a cycle among them would stay until the process ends: a process
-    that runs on (a preview, the tests) would keep 2 MB a run of the sample.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def check(root: Path, today: date | None = None) -> Outcome:
